@@ -3,6 +3,10 @@
 // turns it into the HTTP response. Invariant: `code` and `reason` always agree
 // with Kubernetes (kubectl prints reason, client-go branches on code).
 
+import type { FieldError } from '../api/field-errors.js';
+
+export type { FieldError };
+
 export type StatusReason =
   | 'BadRequest'
   | 'Unauthorized'
@@ -147,16 +151,6 @@ export function tooManyRequests(message: string, retryAfterSeconds?: number): Ap
 
 export function internalError(message: string): ApiError {
   return new ApiError(500, 'InternalError', `Internal error occurred: ${message}`);
-}
-
-/** One field problem, the way Kubernetes' field.Error reports it. */
-export interface FieldError {
-  /** `FieldValueInvalid`, `FieldValueRequired`, `FieldValueNotSupported`, `FieldValueDuplicate`, `FieldValueForbidden`, `FieldValueTooLong`, `FieldValueTypeInvalid` */
-  type: 'FieldValueInvalid' | 'FieldValueRequired' | 'FieldValueNotSupported' | 'FieldValueDuplicate' | 'FieldValueForbidden' | 'FieldValueTooLong' | 'FieldValueTypeInvalid' | 'FieldValueTooMany';
-  /** dotted path with indexes, e.g. `spec.containers[0].image` */
-  field: string;
-  /** full message as Kubernetes formats it, e.g. `spec.containers[0].image: Required value` */
-  message: string;
 }
 
 /** 422 Invalid: `<Kind> "<name>" is invalid: [<error>, <error>]` with one cause per field error. */

@@ -1,8 +1,17 @@
 // Builders for FieldError with Kubernetes' exact message shapes
 // (k8s.io/apimachinery/pkg/util/validation/field). Validators use these so
-// every 422 reads like the one kubectl users already know.
+// every 422 reads like the one kubectl users already know. (machinery/errors
+// turns a list of these into a 422 Invalid Status.)
 
-import type { FieldError } from './errors.js';
+/** One field problem, the way Kubernetes' field.Error reports it. */
+export interface FieldError {
+  /** `FieldValueInvalid`, `FieldValueRequired`, `FieldValueNotSupported`, `FieldValueDuplicate`, `FieldValueForbidden`, `FieldValueTooLong`, `FieldValueTypeInvalid` */
+  type: 'FieldValueInvalid' | 'FieldValueRequired' | 'FieldValueNotSupported' | 'FieldValueDuplicate' | 'FieldValueForbidden' | 'FieldValueTooLong' | 'FieldValueTypeInvalid' | 'FieldValueTooMany';
+  /** dotted path with indexes, e.g. `spec.containers[0].image` */
+  field: string;
+  /** full message as Kubernetes formats it, e.g. `spec.containers[0].image: Required value` */
+  message: string;
+}
 
 function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
