@@ -1,0 +1,412 @@
+// The generic registry: create, get, update, delete for every served resource
+// on top of the Store, with Kubernetes' object semantics (uid, generation,
+// resourceVersion = store revision, generateName, finalizers, graceful pod
+// deletion, spec/status split, optimistic concurrency). HTTP handlers and
+// in-process controllers both write through here, so validation and admission
+// are never bypassed.
+//
+// Invariant: every write is a compare-and-swap on the revision the decision
+// was made from; a lost race is retried from a fresh read only when the
+// client did not pin a resourceVersion, otherwise it is a 409 Conflict.
+
+import { randomUUID } from 'node:crypto';
+import type { KObject } from '../../api/object.js';
+import { resourceKey, type ResourceInfo } from '../../api/resources.js';
+import {
+  ApiError,
+  alreadyExists,
+  badRequest,
+  conflict,
+  invalid,
+  notFound,
+  type Qualified,
+} from '../../machinery/errors.js';
+import type { Clock } from '../../lib/clock/clock.js';
+import type { Store, KeyValue } from '../../storage/store.js';
+import { objectKey } from '../watchcache/keys.js';
+import { decodeEntry, type WatchCache } from '../watchcache/watch-cache.js';
+import type { RequestContext } from './context.js';
+import type { AdmissionPlugin, AdmissionRequest, Validator } from './hooks.js';
+import { generateName, rfc3339 } from './names.js';
+import { normalizeObject } from './normalize.js';
+import { podGracePeriod, strategyFor } from './strategy.js';
+import { specChanged, deepEqual } from './compare.js';
+
+export interface RegistryOptions {
+  store: Store;
+  cache: WatchCache;
+  clock: Clock;
+  validator: Validator;
+  admission?: AdmissionPlugin[];
+}
+
+export interface DeleteOptions {
+  gracePeriodSeconds?: number;
+  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+export interface DeleteResult {
+  obj: KObject;
+  /** true when the object is gone from the store; false when it only got a deletionTimestamp */
+  deleted: boolean;
+}
+
+/** A mutation applied to the current object; returns the desired object. */
+export type UpdateFn = (current: KObject) => KObject | Promise<KObject>;
+
+const MAX_RETRIES = 16;
+
+function q(r: ResourceInfo, name: string): Qualified {
+  return { resource: r.plural, group: r.group, name };
+}
+
+function clone<T>(v: T): T {
+  return structuredClone(v);
+}
+
+export class Registry {
+  readonly store: Store;
+  readonly cache: WatchCache;
+  private readonly clock: Clock;
+  private readonly validator: Validator;
+  private readonly admission: AdmissionPlugin[];
+  /** called after an object left the store (the dependents' cascade hooks in here) */
+  onDeleted: ((r: ResourceInfo, obj: KObject) => void) | undefined;
+  /** releases an owner's dependents before an Orphan delete */
+  orphan: ((r: ResourceInfo, owner: KObject) => Promise<void>) | undefined;
+
+  constructor(opts: RegistryOptions) {
+    this.store = opts.store;
+    this.cache = opts.cache;
+    this.clock = opts.clock;
+    this.validator = opts.validator;
+    this.admission = opts.admission ?? [];
+  }
+
+  private decode(kv: KeyValue): KObject {
+    return decodeEntry(kv.key, kv.value, kv.modRevision).obj;
+  }
+
+  private encode(obj: KObject): string {
+    const { resourceVersion: _rv, ...meta } = obj.metadata;
+    return JSON.stringify({ ...obj, metadata: meta });
+  }
+
+  async get(r: ResourceInfo, namespace: string, name: string): Promise<KObject> {
+    const kv = await this.store.get(objectKey(r, namespace, name));
+    if (!kv) throw notFound(q(r, name));
+    return this.withTypeMeta(r, this.decode(kv));
+  }
+
+  /** Sets apiVersion/kind of the served version (storage may hold another group's, e.g. events). */
+  withTypeMeta(r: ResourceInfo, obj: KObject): KObject {
+    obj.apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
+    obj.kind = r.kind;
+    return obj;
+  }
+
+  private async runAdmission(req: AdmissionRequest): Promise<AdmissionPlugin[]> {
+    const done: AdmissionPlugin[] = [];
+    try {
+      for (const p of this.admission) {
+        await p.admit(req);
+        done.push(p);
+      }
+    } catch (err) {
+      await this.abortAdmission(done, req);
+      throw err;
+    }
+    return done;
+  }
+
+  private async abortAdmission(plugins: AdmissionPlugin[], req: AdmissionRequest): Promise<void> {
+    for (const p of plugins) await p.abort?.(req);
+  }
+
+  private async notifyDeleted(r: ResourceInfo, obj: KObject): Promise<void> {
+    for (const p of this.admission) await p.deleted?.(r, obj);
+    this.onDeleted?.(r, obj);
+  }
+
+  private validateOrThrow(r: ResourceInfo, obj: KObject, errors: { length: number } & Parameters<typeof invalid>[2]): void {
+    if (errors.length > 0) throw invalid(r.kind, q(r, obj.metadata.name ?? ''), errors);
+  }
+
+  async create(r: ResourceInfo, namespace: string, input: KObject, ctx: RequestContext): Promise<KObject> {
+    const obj = clone(input);
+    obj.metadata = obj.metadata ?? {};
+    const m = obj.metadata;
+    if (r.namespaced) {
+      if (m.namespace && namespace && m.namespace !== namespace)
+        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      m.namespace = namespace || m.namespace;
+      if (!m.namespace) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    } else {
+      delete m.namespace;
+    }
+    if (m.resourceVersion) throw badRequest('resourceVersion should not be set on objects to be created');
+    const generated = !m.name && !!m.generateName;
+    for (let attempt = 0; ; attempt++) {
+      if (generated) m.name = generateName(m.generateName!);
+      const prepared = this.prepareCreate(r, clone(obj));
+      this.validator.applyDefaults(r, prepared);
+      normalizeObject(prepared);
+      const req: AdmissionRequest = { op: 'create', resource: r, subresource: '', obj: prepared, old: undefined, ctx };
+      const admitted = await this.runAdmission(req);
+      try {
+        this.validateOrThrow(r, prepared, this.validator.validateCreate(r, prepared));
+      } catch (err) {
+        await this.abortAdmission(admitted, req);
+        throw err;
+      }
+      const key = objectKey(r, prepared.metadata.namespace ?? '', prepared.metadata.name ?? '');
+      if (ctx.dryRun) {
+        const existing = await this.store.get(key);
+        await this.abortAdmission(admitted, req);
+        if (existing) throw alreadyExists(q(r, prepared.metadata.name ?? ''));
+        return this.withTypeMeta(r, prepared);
+      }
+      const res = await this.store.create(key, this.encode(prepared));
+      if (!res.ok) {
+        await this.abortAdmission(admitted, req);
+        if (generated && attempt < 7) continue;
+        throw alreadyExists(q(r, prepared.metadata.name ?? ''));
+      }
+      prepared.metadata.resourceVersion = String(res.revision);
+      return this.withTypeMeta(r, prepared);
+    }
+  }
+
+  private prepareCreate(r: ResourceInfo, obj: KObject): KObject {
+    const m = obj.metadata;
+    m.uid = randomUUID();
+    m.creationTimestamp = rfc3339(this.clock.now());
+    delete m.deletionTimestamp;
+    delete m.deletionGracePeriodSeconds;
+    delete m.resourceVersion;
+    if (r.hasGeneration) m.generation = 1;
+    else delete m.generation;
+    const s = strategyFor(r);
+    if (s.statusOnCreate) obj.status = s.statusOnCreate(obj);
+    return obj;
+  }
+
+  /**
+   * Read-modify-write with compare-and-swap. `mutate` gets a private copy of
+   * the current object and returns the desired one. When `pinnedRv` is given
+   * (the client sent a resourceVersion), a different current revision is a 409.
+   */
+  async update(
+    r: ResourceInfo,
+    namespace: string,
+    name: string,
+    mutate: UpdateFn,
+    opts: { ctx: RequestContext; subresource?: string; pinnedRv?: string; createIfMissing?: (() => KObject) | undefined },
+  ): Promise<{ obj: KObject; created: boolean }> {
+    const key = objectKey(r, namespace, name);
+    const sub = opts.subresource ?? '';
+    for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
+      const kv = await this.store.get(key);
+      if (!kv) {
+        if (opts.createIfMissing && strategyFor(r).allowCreateOnUpdate && !sub) {
+          return { obj: await this.create(r, namespace, opts.createIfMissing(), opts.ctx), created: true };
+        }
+        throw notFound(q(r, name));
+      }
+      const current = this.withTypeMeta(r, this.decode(kv));
+      if (opts.pinnedRv !== undefined && opts.pinnedRv !== '' && opts.pinnedRv !== current.metadata.resourceVersion) {
+        throw conflict(q(r, name));
+      }
+      const desired = await mutate(clone(current));
+      const next = this.prepareUpdate(r, desired, current, sub);
+      if (!sub) this.validator.applyDefaults(r, next);
+      normalizeObject(next);
+      const req: AdmissionRequest = { op: 'update', resource: r, subresource: sub, obj: next, old: current, ctx: opts.ctx };
+      const admitted = await this.runAdmission(req);
+      try {
+        const errors = sub === 'binding'
+          ? []
+          : sub === 'status' || sub === 'finalize'
+            ? this.validator.validateStatusUpdate(r, next, current)
+            : this.validator.validateUpdate(r, next, current);
+        this.validateOrThrow(r, next, errors);
+      } catch (err) {
+        await this.abortAdmission(admitted, req);
+        throw err;
+      }
+      // A no-op write keeps the stored revision (kubectl apply relies on it).
+      if (deepEqual(stripRv(next), stripRv(current))) {
+        await this.abortAdmission(admitted, req);
+        return { obj: current, created: false };
+      }
+      if (opts.ctx.dryRun) {
+        await this.abortAdmission(admitted, req);
+        return { obj: next, created: false };
+      }
+      // Finalizers all gone from an object already being deleted: it goes now.
+      if (readyToGo(r, next)) {
+        const del = await this.store.delete(key, kv.modRevision);
+        if (!del.ok) {
+          if (opts.pinnedRv) throw conflict(q(r, name));
+          continue;
+        }
+        next.metadata.resourceVersion = String(del.revision);
+        await this.notifyDeleted(r, next);
+        return { obj: next, created: false };
+      }
+      const res = await this.store.update(key, this.encode(next), kv.modRevision);
+      if (!res.ok) {
+        await this.abortAdmission(admitted, req);
+        if (opts.pinnedRv) throw conflict(q(r, name));
+        if (!res.current) throw notFound(q(r, name));
+        continue;
+      }
+      next.metadata.resourceVersion = String(res.revision);
+      return { obj: next, created: false };
+    }
+    throw conflict(q(r, name), 'too many concurrent writers; try again');
+  }
+
+  private prepareUpdate(r: ResourceInfo, desired: KObject, current: KObject, sub: string): KObject {
+    const s = strategyFor(r);
+    const cm = current.metadata;
+    if (sub === 'binding') {
+      // Binding may set spec.nodeName (once, checked by bindPod) and add annotations; nothing else.
+      const next = clone(current);
+      next.spec = { ...((next.spec ?? {}) as object), nodeName: (desired.spec as { nodeName?: string } | undefined)?.nodeName };
+      if (desired.metadata.annotations) next.metadata.annotations = desired.metadata.annotations;
+      return next;
+    }
+    if (sub === 'status' || sub === 'finalize') {
+      // A status write changes status only (ResetObjectMetaForStatus); finalize changes spec.finalizers only.
+      const next = clone(current);
+      if (sub === 'status') next.status = desired.status;
+      else {
+        const spec = { ...((next.spec ?? {}) as object), finalizers: (desired.spec as { finalizers?: unknown } | undefined)?.finalizers };
+        next.spec = spec;
+      }
+      return next;
+    }
+    const next = desired;
+    next.metadata = next.metadata ?? {};
+    const m = next.metadata;
+    if (m.name !== undefined && m.name !== cm.name) {
+      throw badRequest(`the name of the object (${m.name}) does not match the name on the URL (${cm.name})`);
+    }
+    if (m.uid && m.uid !== cm.uid) {
+      throw new ApiError(409, 'Conflict', `Precondition failed: UID in precondition: ${m.uid}, UID in object meta: ${cm.uid}`);
+    }
+    m.name = cm.name!;
+    if (cm.namespace) m.namespace = cm.namespace;
+    else delete m.namespace;
+    m.uid = cm.uid!;
+    m.creationTimestamp = cm.creationTimestamp!;
+    if (cm.deletionTimestamp) m.deletionTimestamp = cm.deletionTimestamp;
+    else delete m.deletionTimestamp;
+    if (cm.deletionGracePeriodSeconds !== undefined) m.deletionGracePeriodSeconds = cm.deletionGracePeriodSeconds;
+    else delete m.deletionGracePeriodSeconds;
+    delete m.generateName;
+    if (cm.generateName) m.generateName = cm.generateName;
+    if (s.hasStatus) {
+      if (current.status !== undefined) next.status = clone(current.status);
+      else delete next.status;
+    }
+    if (r.hasGeneration) {
+      m.generation = (cm.generation ?? 1) + (specChanged(next, current) ? 1 : 0);
+    } else delete m.generation;
+    return next;
+  }
+
+  async delete(r: ResourceInfo, namespace: string, name: string, opts: DeleteOptions, ctx: RequestContext): Promise<DeleteResult> {
+    const key = objectKey(r, namespace, name);
+    for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
+      const kv = await this.store.get(key);
+      if (!kv) throw notFound(q(r, name));
+      const current = this.withTypeMeta(r, this.decode(kv));
+      const m = current.metadata;
+      if (attempt === 0) await this.runAdmission({ op: 'delete', resource: r, subresource: '', obj: current, old: current, ctx });
+      if (opts.propagationPolicy === 'Orphan' && !ctx.dryRun && this.orphan) await this.orphan(r, current);
+      const pre = opts.preconditions;
+      if (pre?.uid && pre.uid !== m.uid) {
+        throw new ApiError(409, 'Conflict', `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${m.uid}`, { name, kind: r.plural, ...(r.group ? { group: r.group } : {}) });
+      }
+      if (pre?.resourceVersion && pre.resourceVersion !== m.resourceVersion) {
+        throw new ApiError(409, 'Conflict', `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${m.resourceVersion}`, { name, kind: r.plural, ...(r.group ? { group: r.group } : {}) });
+      }
+      const next = clone(current);
+      const nm = next.metadata;
+      let keep = false;
+      // Graceful deletion: a pod a node may be running gets a deadline; its node finishes the delete.
+      if (resourceKey(r) === 'pods') {
+        const grace = podGracePeriod(current, opts.gracePeriodSeconds);
+        const now = this.clock.now();
+        if (grace > 0) {
+          const deadline = now + grace * 1000;
+          const existing = m.deletionTimestamp ? Date.parse(m.deletionTimestamp) : Infinity;
+          if (deadline < existing) {
+            nm.deletionTimestamp = rfc3339(deadline);
+            nm.deletionGracePeriodSeconds = grace;
+          }
+          keep = true;
+        } else if (m.deletionTimestamp || (m.finalizers?.length ?? 0) > 0) {
+          nm.deletionGracePeriodSeconds = 0;
+          nm.deletionTimestamp = m.deletionTimestamp ?? rfc3339(now);
+        }
+      }
+      if (opts.propagationPolicy === 'Foreground' && !nm.finalizers?.includes('foregroundDeletion') && !m.deletionTimestamp) {
+        // Without a garbage collector yet, foreground deletion removes dependents first, here.
+      }
+      if ((nm.finalizers?.length ?? 0) > 0) {
+        if (!nm.deletionTimestamp) nm.deletionTimestamp = rfc3339(this.clock.now());
+        if (nm.deletionGracePeriodSeconds === undefined) nm.deletionGracePeriodSeconds = 0;
+        keep = true;
+      }
+      if (r.plural === 'namespaces' && !r.group) {
+        const fin = ((current.spec ?? {}) as { finalizers?: string[] }).finalizers ?? [];
+        if (fin.length > 0) {
+          if (!nm.deletionTimestamp) nm.deletionTimestamp = rfc3339(this.clock.now());
+          nm.deletionGracePeriodSeconds = 0;
+          next.status = { ...((next.status ?? {}) as object), phase: 'Terminating' };
+          keep = true;
+        }
+      }
+      if (keep) {
+        if (deepEqual(next, current)) return { obj: current, deleted: false };
+        if (ctx.dryRun) return { obj: next, deleted: false };
+        delete nm.resourceVersion;
+        const res = await this.store.update(key, this.encode(next), kv.modRevision);
+        if (!res.ok) {
+          if (pre?.resourceVersion) throw conflict(q(r, name));
+          continue;
+        }
+        nm.resourceVersion = String(res.revision);
+        return { obj: next, deleted: false };
+      }
+      if (ctx.dryRun) return { obj: current, deleted: true };
+      const res = await this.store.delete(key, kv.modRevision);
+      if (!res.ok) {
+        if (pre?.resourceVersion) throw conflict(q(r, name));
+        continue;
+      }
+      await this.notifyDeleted(r, current);
+      return { obj: current, deleted: true };
+    }
+    throw conflict(q(r, name), 'too many concurrent writers; try again');
+  }
+}
+
+/** Being deleted, no finalizer left, no grace period running: the object leaves the store. */
+function readyToGo(r: ResourceInfo, o: KObject): boolean {
+  const m = o.metadata;
+  if (!m.deletionTimestamp || (m.finalizers?.length ?? 0) > 0 || (m.deletionGracePeriodSeconds ?? 0) > 0) return false;
+  if (r.plural === 'namespaces' && !r.group) {
+    return (((o.spec ?? {}) as { finalizers?: string[] }).finalizers?.length ?? 0) === 0;
+  }
+  return true;
+}
+
+function stripRv(o: KObject): KObject {
+  const { resourceVersion: _rv, ...meta } = o.metadata;
+  return { ...o, metadata: meta };
+}

@@ -1,0 +1,35 @@
+// Turns `labelSelector` / `fieldSelector` query parameters into one object
+// filter, refusing field selectors Kubernetes does not support for the kind.
+
+import type { KObject } from '../api/object.js';
+import { resourceKey, type ResourceInfo } from '../api/resources.js';
+import { fieldLabelsFor, supportedFieldLabels } from '../api/field-labels.js';
+import { badRequest } from '../machinery/errors.js';
+import { parseLabelSelector } from '../machinery/labels/selector.js';
+import { parseFieldSelector } from '../machinery/fields/selector.js';
+import type { ObjectFilter } from './registry/list.js';
+
+export function buildFilter(r: ResourceInfo, query: URLSearchParams, extra?: ObjectFilter): ObjectFilter {
+  const key = resourceKey(r);
+  const ls = query.get('labelSelector') ?? '';
+  const fs = query.get('fieldSelector') ?? '';
+  const filters: ObjectFilter[] = [];
+  if (ls.trim() !== '') {
+    const sel = parseLabelSelector(ls);
+    filters.push((o: KObject) => sel.matches(o.metadata.labels ?? {}));
+  }
+  if (fs.trim() !== '') {
+    const sel = parseFieldSelector(fs);
+    const supported = new Set(supportedFieldLabels(key));
+    for (const req of sel.requirements) {
+      if (!supported.has(req.field)) {
+        throw badRequest(`field label not supported: ${req.field}`);
+      }
+    }
+    filters.push((o: KObject) => sel.matches(fieldLabelsFor(key, o)));
+  }
+  if (extra) filters.push(extra);
+  if (filters.length === 0) return () => true;
+  if (filters.length === 1) return filters[0]!;
+  return (o) => filters.every((f) => f(o));
+}

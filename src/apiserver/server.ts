@@ -1,0 +1,114 @@
+// The HTTP(S) front of the API server: authentication, routing to discovery,
+// OpenAPI, health, metrics and the resource handlers, and one error path that
+// turns every failure into a Kubernetes Status.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { findResource } from '../api/resources.js';
+import { ApiError, notFound, unauthorized } from '../machinery/errors.js';
+import { openapiDocument, openapiIndex } from './openapi/openapi.js';
+import type { User } from './registry/context.js';
+import type { Registry } from './registry/registry.js';
+import { parseRequestInfo } from './request-info.js';
+import { sendError, sendJson, sendText } from './respond.js';
+import { apiGroupDoc, apiGroupList, apiResourceList, apiVersions } from './discovery/discovery.js';
+import { handleResource } from './handlers/resource.js';
+import { handleSubresource, type LogRouter } from './handlers/subresource.js';
+import type { ApiMetrics } from './metrics.js';
+import { checkAcceptable } from './negotiate.js';
+
+export const VERSION_INFO = {
+  major: '1',
+  minor: '32',
+  gitVersion: 'v1.32.0-hale',
+  gitCommit: 'hale',
+  gitTreeState: 'clean',
+  buildDate: '2026-11-28T00:00:00Z',
+  goVersion: 'go1.23.0',
+  compiler: 'gc',
+  platform: `linux/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+};
+
+export interface HandlerDeps {
+  registry: Registry;
+  metrics: ApiMetrics;
+  logs: LogRouter;
+  authenticate: (req: IncomingMessage) => User | undefined;
+  /** host:port clients should use (for /api serverAddressByClientCIDRs) */
+  serverAddress: () => string;
+  ready: () => boolean;
+  onError?: (err: unknown, req: IncomingMessage) => void;
+}
+
+const PUBLIC = /^\/(version|livez|readyz|healthz)(\/.*)?$/;
+
+export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const started = process.hrtime.bigint();
+    let verb = 'nonresource';
+    let resource = '';
+    const done = (code: number): void => {
+      deps.metrics.observe(verb, resource, code, Number(process.hrtime.bigint() - started) / 1e9);
+    };
+    res.on('finish', () => done(res.statusCode));
+    handle(deps, req, res, (v, r) => {
+      verb = v;
+      resource = r;
+    }).catch((err: unknown) => {
+      const e = sendError(res, err);
+      if (e.code >= 500) deps.onError?.(err, req);
+    });
+  };
+}
+
+async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse, label: (verb: string, resource: string) => void): Promise<void> {
+  const url = new URL(req.url ?? '/', 'https://hale.invalid');
+  const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
+  const query = url.searchParams;
+
+  if (PUBLIC.test(path)) {
+    if (path === '/version') return sendJson(res, 200, VERSION_INFO);
+    if (path.startsWith('/readyz') && !deps.ready()) return sendText(res, 500, '[-]hale-ready failed: not ready yet\nreadyz check failed');
+    return sendText(res, 200, 'ok');
+  }
+  const user = deps.authenticate(req);
+  if (!user) throw unauthorized();
+
+  if (path === '/metrics') {
+    const text = await deps.metrics.registry.metrics();
+    res.writeHead(200, { 'Content-Type': deps.metrics.registry.contentType });
+    res.end(text);
+    return;
+  }
+  if (path === '/openapi/v3') return sendJson(res, 200, openapiIndex());
+  if (path.startsWith('/openapi/v3/')) {
+    const doc = openapiDocument(path.slice('/openapi/v3/'.length));
+    if (!doc) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    return sendJson(res, 200, doc);
+  }
+  if (path === '/openapi/v2') throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+
+  const info = parseRequestInfo(req.method ?? 'GET', path, query);
+  if (info.kind === 'nonResource') throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+  if (info.kind === 'discovery') {
+    if (info.legacy) {
+      if (info.version === undefined) return sendJson(res, 200, apiVersions(deps.serverAddress()));
+      const doc = apiResourceList('', info.version);
+      if (!doc) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+      return sendJson(res, 200, doc);
+    }
+    if (info.group === undefined) return sendJson(res, 200, apiGroupList());
+    const doc = info.version === undefined ? apiGroupDoc(info.group) : apiResourceList(info.group, info.version);
+    if (!doc) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    return sendJson(res, 200, doc);
+  }
+  const resource = findResource(info.group, info.version, info.resource);
+  label(info.subresource ? `${info.verb}` : info.verb, info.resource);
+  if (!resource) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+  if (info.verb !== 'watch') checkAcceptable(req);
+  const ctx = { user, dryRun: false, warnings: [] as string[] };
+  if (info.subresource) {
+    if (!info.name) throw notFound({ resource: resource.plural, group: resource.group });
+    return handleSubresource({ registry: deps.registry, logs: deps.logs, req, res, info, resource, query, ctx });
+  }
+  return handleResource({ deps: { registry: deps.registry, watches: deps.metrics }, req, res, info, resource, query, ctx });
+}

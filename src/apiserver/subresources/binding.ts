@@ -1,0 +1,24 @@
+// pods/binding: the scheduler's (or anyone's) way to assign a pod to a node.
+// It may only set spec.nodeName once; a second binding is a 409.
+
+import type { KObject } from '../../api/object.js';
+import { ApiError, badRequest } from '../../machinery/errors.js';
+
+export function bindPod(pod: KObject, binding: KObject): KObject {
+  const target = (binding.target ?? {}) as { kind?: string; name?: string };
+  if (!target.name) throw badRequest('target.name: Required value');
+  if (target.kind && target.kind !== 'Node') throw badRequest(`target.kind: Unsupported value: ${JSON.stringify(target.kind)}: supported values: "Node"`);
+  const spec = (pod.spec ?? {}) as { nodeName?: string };
+  const m = pod.metadata;
+  if (m.deletionTimestamp) {
+    throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on pods/binding "${m.name}": pod ${m.name} is being deleted, cannot be assigned to a host`);
+  }
+  if (spec.nodeName) {
+    throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on pods/binding "${m.name}": pod ${m.name} is already assigned to node "${spec.nodeName}"`, { name: m.name!, kind: 'pods/binding' });
+  }
+  const next = structuredClone(pod);
+  next.spec = { ...((next.spec ?? {}) as object), nodeName: target.name };
+  const bm = binding.metadata ?? {};
+  if (bm.annotations) next.metadata.annotations = { ...(next.metadata.annotations ?? {}), ...bm.annotations };
+  return next;
+}

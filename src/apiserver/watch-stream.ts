@@ -1,0 +1,136 @@
+// The watch endpoint: a chunked stream of newline-delimited JSON events
+// (ADDED, MODIFIED, DELETED, BOOKMARK, ERROR) served from the watch cache.
+//
+// resourceVersion semantics: "" or "0" start with a synthetic ADDED per
+// current object; N replays every event after N from the cache's history, or
+// sends ERROR 410 Expired when N is older than it. An object that starts or
+// stops matching the selectors arrives as ADDED / DELETED, as in Kubernetes.
+// A client that stops reading is cut off once its buffer passes a bound; it
+// re-watches from its last resourceVersion. Streams end at `timeoutSeconds`
+// (default: a random 30–60 minutes, as kube-apiserver does).
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { KObject } from '../api/object.js';
+import type { ResourceInfo } from '../api/resources.js';
+import { badRequest, expired } from '../machinery/errors.js';
+import { storageResource, collectionPrefix, objectKey } from './watchcache/keys.js';
+import { entryJson, type CacheEntry, type CacheEvent, type CacheWatcher, type EventType } from './watchcache/resource-cache.js';
+import type { WatchCache } from './watchcache/watch-cache.js';
+import type { ObjectFilter } from './registry/list.js';
+
+export interface WatchRequest {
+  resource: ResourceInfo;
+  namespace: string;
+  /** watch of a single object (GET …/name?watch=true) */
+  name: string;
+  filter: ObjectFilter;
+  resourceVersion: string;
+  timeoutSeconds: number | undefined;
+  bookmarks: boolean;
+  /** render each object as a one-row Table */
+  render: ((obj: KObject) => unknown) | undefined;
+  /** apiVersion/kind of the served version, set on every object */
+  apiVersion: string;
+  kind: string;
+}
+
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+const BOOKMARK_INTERVAL_MS = 10_000;
+
+export function serveWatch(opts: { cache: WatchCache; req: IncomingMessage; res: ServerResponse; watch: WatchRequest; onClose?: () => void }): void {
+  const { cache, res, watch: w } = opts;
+  const rc = cache.resource(storageResource(w.resource));
+  const prefix = w.name ? objectKey(w.resource, w.namespace, w.name) : collectionPrefix(w.resource, w.namespace);
+  const inScope = (e: CacheEntry): boolean => (w.name ? e.key === prefix : e.key.startsWith(prefix));
+  const matches = (e: CacheEntry | undefined): boolean => !!e && inScope(e) && w.filter(e.obj);
+
+  let startRv: number | undefined;
+  if (w.resourceVersion !== '' && w.resourceVersion !== '0') {
+    startRv = Number(w.resourceVersion);
+    if (!Number.isInteger(startRv) || startRv < 0) throw badRequest(`invalid resource version: ${JSON.stringify(w.resourceVersion)}`);
+  }
+
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' });
+  res.flushHeaders();
+
+  let closed = false;
+  let lastRv = cache.revision;
+  const sameVersion = (obj: KObject): string => {
+    if (obj.apiVersion === w.apiVersion && obj.kind === w.kind) return '';
+    return 'x';
+  };
+  const line = (type: EventType | 'BOOKMARK', e: CacheEntry): string => {
+    if (w.render) return JSON.stringify({ type, object: w.render(e.obj) }) + '\n';
+    // Served-version type meta is set on the cached object only if it matches; otherwise copy.
+    if (sameVersion(e.obj) === '') return `{"type":"${type}","object":${entryJson(e)}}\n`;
+    return JSON.stringify({ type, object: { ...e.obj, apiVersion: w.apiVersion, kind: w.kind } }) + '\n';
+  };
+  const write = (text: string): void => {
+    if (closed) return;
+    res.write(text);
+    if (res.writableLength > MAX_BUFFERED_BYTES) finish();
+  };
+
+  const send = (ev: CacheEvent): void => {
+    lastRv = ev.rev;
+    const now = matches(ev.type === 'DELETED' ? undefined : ev.entry);
+    const before = ev.type === 'ADDED' ? false : matches(ev.prev);
+    if (ev.type === 'DELETED') {
+      if (before || (ev.prev === undefined && matches(ev.entry))) write(line('DELETED', ev.entry));
+      return;
+    }
+    if (now && before) write(line('MODIFIED', ev.entry));
+    else if (now) write(line('ADDED', ev.entry));
+    else if (before) write(line('DELETED', ev.entry));
+  };
+
+  const watcher: CacheWatcher = {
+    event: send,
+    terminate: () => finish(),
+  };
+
+  let bookmarkTimer: NodeJS.Timeout | undefined;
+  let timeoutTimer: NodeJS.Timeout | undefined;
+  const finish = (): void => {
+    if (closed) return;
+    closed = true;
+    rc.watchers.delete(watcher);
+    if (bookmarkTimer) clearInterval(bookmarkTimer);
+    if (timeoutTimer) clearTimeout(timeoutTimer);
+    res.end();
+    opts.onClose?.();
+  };
+  res.on('close', finish);
+
+  // Replay and subscription happen in one synchronous step: no event can fall between them.
+  if (startRv === undefined) {
+    const keys = rc.keysWithPrefix(w.name ? prefix : prefix);
+    for (const k of keys) {
+      const e = rc.items.get(k)!;
+      if (matches(e)) write(line('ADDED', e));
+    }
+  } else {
+    const events = rc.eventsSince(startRv);
+    if (events === undefined) {
+      const status = expired(`too old resource version: ${startRv} (${rc.windowStart})`).toStatus();
+      res.write(JSON.stringify({ type: 'ERROR', object: status }) + '\n');
+      finish();
+      return;
+    }
+    for (const ev of events) send(ev);
+  }
+  rc.watchers.add(watcher);
+
+  // Bookmarks keep idle streams alive (client-node 2.x drops a watch after 30 s of silence) and
+  // move clients' resourceVersion forward. Table streams (kubectl get -w) never asked for them.
+  if (!w.render) {
+    bookmarkTimer = setInterval(() => {
+      const rv = Math.max(lastRv, cache.revision);
+      write(JSON.stringify({ type: 'BOOKMARK', object: { kind: w.kind, apiVersion: w.apiVersion, metadata: { resourceVersion: String(rv) } } }) + '\n');
+    }, BOOKMARK_INTERVAL_MS);
+    bookmarkTimer.unref();
+  }
+  const timeoutMs = w.timeoutSeconds !== undefined ? w.timeoutSeconds * 1000 : (1800 + Math.random() * 1800) * 1000;
+  timeoutTimer = setTimeout(finish, timeoutMs);
+  timeoutTimer.unref();
+}

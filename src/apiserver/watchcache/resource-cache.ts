@@ -1,0 +1,133 @@
+// The in-memory state of one storage resource: its current objects (parsed,
+// with resourceVersion set), a bounded history of recent events for watches
+// that resume from a resourceVersion, and the set of live watchers.
+//
+// Invariants: `items` equals the store's state at the cache's global
+// revision; every event with revision > `windowStart` for this resource is in
+// `history` (so a watch from rv >= windowStart can be replayed with no gap);
+// watchers receive events synchronously, in revision order.
+
+import type { KObject } from '../../api/object.js';
+
+export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface CacheEntry {
+  key: string;
+  obj: KObject;
+  rev: number;
+  /** JSON of `obj`, made on first use and shared by every list and watch */
+  json?: string;
+}
+
+export interface CacheEvent {
+  type: EventType;
+  entry: CacheEntry;
+  /** the object before this event (MODIFIED, DELETED) */
+  prev: CacheEntry | undefined;
+  rev: number;
+}
+
+export interface CacheWatcher {
+  /** called synchronously for every event of this resource */
+  event(ev: CacheEvent): void;
+  /** the cache was rebuilt or is shutting down: the watcher must end its stream */
+  terminate(reason: string): void;
+}
+
+export function entryJson(e: CacheEntry): string {
+  if (e.json === undefined) e.json = JSON.stringify(e.obj);
+  return e.json;
+}
+
+export class ResourceCache {
+  readonly name: string;
+  readonly items = new Map<string, CacheEntry>();
+  private sorted: string[] | null = null;
+  private history: CacheEvent[] = [];
+  private head = 0; // index of the oldest event in the ring
+  private readonly capacity: number;
+  /** a watch may resume from any rv >= windowStart */
+  windowStart: number;
+  /** revision of the last event applied to this resource */
+  lastChange = 0;
+  readonly watchers = new Set<CacheWatcher>();
+
+  constructor(name: string, opts: { capacity: number; startRevision: number }) {
+    this.name = name;
+    this.capacity = Math.max(1, opts.capacity);
+    this.windowStart = opts.startRevision;
+  }
+
+  /** Replace the whole state (initial load or re-list), invalidating old history. */
+  reset(entries: CacheEntry[], revision: number): void {
+    this.items.clear();
+    for (const e of entries) this.items.set(e.key, e);
+    this.sorted = null;
+    this.history = [];
+    this.head = 0;
+    this.windowStart = revision;
+    this.lastChange = revision;
+  }
+
+  apply(ev: CacheEvent): void {
+    if (ev.type === 'DELETED') {
+      this.items.delete(ev.entry.key);
+      this.sorted = null;
+    } else {
+      if (!this.items.has(ev.entry.key)) this.sorted = null;
+      this.items.set(ev.entry.key, ev.entry);
+    }
+    this.lastChange = ev.rev;
+    this.record(ev);
+    for (const w of this.watchers) w.event(ev);
+  }
+
+  private record(ev: CacheEvent): void {
+    if (this.history.length < this.capacity) {
+      this.history.push(ev);
+      return;
+    }
+    const evicted = this.history[this.head]!;
+    this.history[this.head] = ev;
+    this.head = (this.head + 1) % this.capacity;
+    this.windowStart = Math.max(this.windowStart, evicted.rev);
+  }
+
+  /** Events with revision > rv, oldest first; undefined when rv is older than the window. */
+  eventsSince(rv: number): CacheEvent[] | undefined {
+    if (rv < this.windowStart) return undefined;
+    const out: CacheEvent[] = [];
+    const n = this.history.length;
+    for (let i = 0; i < n; i++) {
+      const ev = this.history[(this.head + i) % n]!;
+      if (ev.rev > rv) out.push(ev);
+    }
+    return out;
+  }
+
+  /** Forget history at or below `rev` (the store was compacted there). */
+  compactedTo(rev: number): void {
+    if (rev > this.windowStart) this.windowStart = rev;
+  }
+
+  /** Keys in ascending order, limited to those starting with `prefix`. */
+  keysWithPrefix(prefix: string): string[] {
+    if (this.sorted === null) this.sorted = [...this.items.keys()].sort();
+    const s = this.sorted;
+    let lo = 0;
+    let hi = s.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (s[mid]! < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: string[] = [];
+    for (let i = lo; i < s.length && s[i]!.startsWith(prefix); i++) out.push(s[i]!);
+    return out;
+  }
+
+  terminateWatchers(reason: string): void {
+    for (const w of [...this.watchers]) w.terminate(reason);
+    this.watchers.clear();
+  }
+}

@@ -1,0 +1,159 @@
+// The watch cache: one store watch over the whole keyspace, fanned out to a
+// ResourceCache per storage resource. Lists and watches are served from here so
+// the store only takes writes and point reads.
+//
+// Invariants: `revision` is the revision of the last store event applied;
+// when the store watch fails (compacted, overflow, store error) the cache
+// re-lists everything, resets every resource's window to the new revision and
+// ends every live watch, so clients re-watch and, if they are too far behind,
+// get 410 and re-list: nobody ever misses an event silently.
+
+import type { KObject } from '../../api/object.js';
+import type { Store, WatchEvent } from '../../storage/store.js';
+import { ROOT, resourceOfKey } from './keys.js';
+import { ResourceCache, type CacheEntry } from './resource-cache.js';
+
+export interface WatchCacheOptions {
+  /** events kept per resource for resuming watches (default 5000) */
+  historyCapacity?: number;
+  onError?: (err: unknown) => void;
+}
+
+export function decodeEntry(key: string, value: string, rev: number): CacheEntry {
+  const obj = JSON.parse(value) as KObject;
+  obj.metadata = obj.metadata ?? {};
+  obj.metadata.resourceVersion = String(rev);
+  return { key, obj, rev };
+}
+
+export class WatchCache {
+  revision = 0;
+  private readonly store: Store;
+  private readonly capacity: number;
+  private readonly resources = new Map<string, ResourceCache>();
+  private waiters: { rev: number; resolve: () => void }[] = [];
+  private running = false;
+  private stopWatch: (() => void) | undefined;
+  private readonly onError: (err: unknown) => void;
+  private loop: Promise<void> | undefined;
+
+  constructor(store: Store, opts: WatchCacheOptions = {}) {
+    this.store = store;
+    this.capacity = opts.historyCapacity ?? 5000;
+    this.onError = opts.onError ?? (() => undefined);
+  }
+
+  resource(name: string): ResourceCache {
+    let rc = this.resources.get(name);
+    if (!rc) {
+      rc = new ResourceCache(name, { capacity: this.capacity, startRevision: this.revision });
+      this.resources.set(name, rc);
+    }
+    return rc;
+  }
+
+  async start(): Promise<void> {
+    this.running = true;
+    await this.relist();
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.stopWatch?.();
+    for (const rc of this.resources.values()) rc.terminateWatchers('server shutting down');
+    for (const w of this.waiters) w.resolve();
+    this.waiters = [];
+    await this.loop;
+  }
+
+  /** Resolves once the cache has applied every event up to `rev`. */
+  waitFor(rev: number, timeoutMs = 10_000): Promise<boolean> {
+    if (this.revision >= rev || !this.running) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        resolve(false);
+      }, timeoutMs);
+      const waiter = {
+        rev,
+        resolve: () => {
+          clearTimeout(t);
+          resolve(true);
+        },
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** The store was compacted at `rev`: watches from before it must get 410. */
+  compactedTo(rev: number): void {
+    for (const rc of this.resources.values()) rc.compactedTo(rev);
+  }
+
+  private async relist(): Promise<void> {
+    const res = await this.store.list(ROOT);
+    const groups = new Map<string, CacheEntry[]>();
+    for (const kv of res.items) {
+      const name = resourceOfKey(kv.key);
+      let g = groups.get(name);
+      if (!g) groups.set(name, (g = []));
+      g.push(decodeEntry(kv.key, kv.value, kv.modRevision));
+    }
+    this.revision = res.revision;
+    for (const name of groups.keys()) this.resource(name);
+    for (const [name, rc] of this.resources) {
+      rc.terminateWatchers('watch cache re-listed');
+      rc.reset(groups.get(name) ?? [], res.revision);
+    }
+    this.wake();
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      const watch = this.store.watch(ROOT, this.revision, { bufferSize: 100_000 });
+      this.stopWatch = () => watch.close();
+      try {
+        for await (const ev of watch) {
+          this.applyStoreEvent(ev);
+          if (!this.running) break;
+        }
+        if (!this.running) return;
+      } catch (err) {
+        if (!this.running) return;
+        this.onError(err);
+      }
+      // The watch ended or failed: rebuild from a fresh list, then watch again.
+      await new Promise((r) => setTimeout(r, 100));
+      try {
+        await this.relist();
+      } catch (err) {
+        this.onError(err);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  }
+
+  private applyStoreEvent(ev: WatchEvent): void {
+    const kv = ev.kv;
+    const rc = this.resource(resourceOfKey(kv.key));
+    const prev = rc.items.get(kv.key);
+    if (ev.type === 'delete') {
+      const entry = decodeEntry(kv.key, kv.value, kv.modRevision);
+      rc.apply({ type: 'DELETED', entry, prev, rev: kv.modRevision });
+    } else {
+      const entry = decodeEntry(kv.key, kv.value, kv.modRevision);
+      rc.apply({ type: prev ? 'MODIFIED' : 'ADDED', entry, prev, rev: kv.modRevision });
+    }
+    this.revision = kv.modRevision;
+    this.wake();
+  }
+
+  private wake(): void {
+    if (this.waiters.length === 0) return;
+    const ready = this.waiters.filter((w) => w.rev <= this.revision);
+    if (ready.length === 0) return;
+    this.waiters = this.waiters.filter((w) => w.rev > this.revision);
+    for (const w of ready) w.resolve();
+  }
+}

@@ -1,0 +1,64 @@
+// `hale server` / `hale up`: start the API server, print `kubeconfig: <path>`
+// and `ready`, shut down cleanly on SIGINT/SIGTERM.
+
+import { resolve } from 'node:path';
+import { startApiServer } from '../apiserver/api-server.js';
+import { createLogger } from '../lib/log/log.js';
+import { checkNotRunning } from './pidfile.js';
+
+export interface ServerCommandOptions {
+  dataDir: string;
+  listen: string;
+  advertiseAddress: string[];
+  tlsSan: string[];
+  datastore?: string;
+  serviceCidr: string;
+  compactionInterval: string;
+  eventTtl: string;
+}
+
+function seconds(flag: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} ${v}: expected a positive number of seconds`);
+  return n * 1000;
+}
+
+export async function runServer(o: ServerCommandOptions): Promise<void> {
+  const dataDir = resolve(o.dataDir);
+  await checkNotRunning(dataDir, 'server.pid');
+  const logger = createLogger({ name: 'hale-server' });
+  const server = await startApiServer({
+    dataDir,
+    listen: o.listen,
+    advertiseAddresses: o.advertiseAddress,
+    tlsSans: o.tlsSan,
+    ...(o.datastore ? { datastore: o.datastore } : {}),
+    serviceCidr: o.serviceCidr,
+    compactionIntervalMs: seconds('--compaction-interval', o.compactionInterval),
+    eventTtlMs: seconds('--event-ttl', o.eventTtl),
+    logger,
+  });
+  process.stdout.write(`kubeconfig: ${server.kubeconfigPath}\n`);
+  process.stdout.write(`server: ${server.url}\n`);
+  process.stdout.write('ready\n');
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const hard = setTimeout(() => process.exit(1), 10_000);
+    hard.unref();
+    server
+      .stop()
+      .then(() => {
+        logger.flush();
+        process.exit(0);
+      })
+      .catch((err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
