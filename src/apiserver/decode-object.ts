@@ -7,6 +7,7 @@ import type { KObject } from '../api/object.js';
 import { isJsonObject } from '../api/object.js';
 import { groupVersion, type ResourceInfo } from '../api/resources.js';
 import { checkFields, dropUnknownFields, findDuplicateFields } from '../api/schema/strict.js';
+import { schemaFor } from '../api/schema/kinds.js';
 import { badRequest } from '../machinery/errors.js';
 import type { FieldValidation } from './registry/context.js';
 
@@ -44,14 +45,17 @@ export function decodeObject(o: DecodeOptions): KObject {
   if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
   if (!isJsonObject(obj.metadata)) throw badRequest('metadata must be an object');
   const { unknown, typeErrors } = checkFields({ apiVersion: o.apiVersion, kind: o.kind, obj });
-  if (typeErrors.length > 0) throw badRequest(typeErrors.join('; '));
+  const version = o.apiVersion.includes('/') ? o.apiVersion.split('/')[1] : o.apiVersion;
+  const prefix = `${o.kind} in version "${version}" cannot be handled as a ${o.kind}`;
+  // Kubernetes reports the first type error only, and no strict errors alongside it.
+  if (typeErrors.length > 0) throw badRequest(`${prefix}: ${typeErrors[0]}`);
   const problems: string[] = [];
   if (o.validation !== 'Ignore') {
-    if (o.text !== undefined) for (const d of findDuplicateFields(o.text)) problems.push(d);
+    if (o.text !== undefined) for (const d of findDuplicateFields(o.text, schemaFor(o.apiVersion, o.kind))) problems.push(d);
     for (const u of unknown) problems.push(u);
   }
   if (problems.length > 0) {
-    if (o.validation === 'Strict') throw badRequest(`strict decoding error: ${problems.join(', ')}`);
+    if (o.validation === 'Strict') throw badRequest(`${prefix}: strict decoding error: ${problems.join(', ')}`);
     o.warnings.push(...problems);
   }
   if (unknown.length > 0) dropUnknownFields(o.apiVersion, o.kind, obj);

@@ -3,7 +3,7 @@
 
 import type { KObject } from '../api/object.js';
 import { resourceKey, type ResourceInfo } from '../api/resources.js';
-import { fieldLabelsFor, supportedFieldLabels } from '../api/field-labels.js';
+import { fieldLabelError, fieldLabelsFor } from '../api/field-labels.js';
 import { badRequest } from '../machinery/errors.js';
 import { parseLabelSelector } from '../machinery/labels/selector.js';
 import { parseFieldSelector } from '../machinery/fields/selector.js';
@@ -20,11 +20,9 @@ export function buildFilter(r: ResourceInfo, query: URLSearchParams, extra?: Obj
   }
   if (fs.trim() !== '') {
     const sel = parseFieldSelector(fs);
-    const supported = new Set(supportedFieldLabels(key));
     for (const req of sel.requirements) {
-      if (!supported.has(req.field)) {
-        throw badRequest(`field label not supported: ${req.field}`);
-      }
+      const err = fieldLabelError(key, req.field);
+      if (err !== undefined) throw badRequest(err);
     }
     filters.push((o: KObject) => sel.matches(fieldLabelsFor(key, o)));
   }

@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { findResource } from '../api/resources.js';
 import { ApiError, notFound, unauthorized } from '../machinery/errors.js';
-import { openapiDocument, openapiIndex } from './openapi/openapi.js';
+import { openapiDocumentJson, openapiIndex } from './openapi/openapi.js';
 import type { User } from './registry/context.js';
 import type { Registry } from './registry/registry.js';
 import { parseRequestInfo } from './request-info.js';
@@ -81,9 +81,17 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
   }
   if (path === '/openapi/v3') return sendJson(res, 200, openapiIndex());
   if (path.startsWith('/openapi/v3/')) {
-    const doc = openapiDocument(path.slice('/openapi/v3/'.length));
+    const doc = openapiDocumentJson(path.slice('/openapi/v3/'.length));
     if (!doc) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
-    return sendJson(res, 200, doc);
+    const etag = `"${doc.hash}"`;
+    if (req.headers['if-none-match'] === etag) {
+      res.writeHead(304, { ETag: etag });
+      res.end();
+      return;
+    }
+    res.setHeader('ETag', etag);
+    res.setHeader('Cache-Control', query.has('hash') ? 'public, immutable' : 'no-cache, private');
+    return sendJson(res, 200, doc.body);
   }
   if (path === '/openapi/v2') throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
 

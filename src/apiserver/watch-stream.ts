@@ -72,6 +72,8 @@ export function serveWatch(opts: { cache: WatchCache; req: IncomingMessage; res:
   };
 
   const send = (ev: CacheEvent): void => {
+    // The client already has everything up to startRv (the cache may lag the write it just made).
+    if (startRv !== undefined && ev.rev <= startRv) return;
     lastRv = ev.rev;
     const now = matches(ev.type === 'DELETED' ? undefined : ev.entry);
     const before = ev.type === 'ADDED' ? false : matches(ev.prev);

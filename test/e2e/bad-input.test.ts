@@ -131,7 +131,9 @@ describe('bad input', () => {
     expectStatus(await api.request('GET', `${CM}?labelSelector=${encodeURIComponent('a in (')}`), 400, 'BadRequest');
     expectStatus(await api.request('GET', `${CM}?fieldSelector=spec.nope%3Dx`), 400, 'BadRequest');
     expectStatus(await api.request('PATCH', `${CM}/base`, { contentType: 'application/apply-patch+yaml', body: '{}' }), 415, 'UnsupportedMediaType');
-    expectStatus(await api.request('PATCH', `${CM}/base`, { contentType: 'application/json-patch+json', body: '[{"op":"frobnicate","path":"/data"}]' }), 400, 'BadRequest');
+    // A JSON patch that does not apply is 422, as kube-apiserver answers it.
+    expectStatus(await api.request('PATCH', `${CM}/base`, { contentType: 'application/json-patch+json', body: '[{"op":"frobnicate","path":"/data"}]' }), 422, 'Invalid');
+    expectStatus(await api.request('PATCH', `${CM}/base`, { contentType: 'application/json-patch+json', body: '{"op":"add"}' }), 400, 'BadRequest');
     await unchanged();
   });
 });

@@ -167,26 +167,17 @@ describe('kubectl against hale', () => {
   it('get -w prints later changes', async () => {
     const p = spawn('kubectl', ['get', 'cm', '-n', 'shop', '-w'], { env: { ...process.env, KUBECONFIG: hale.kubeconfig, KUBECACHEDIR: hale.cacheDir } });
     let out = '';
-    const seen = (re: RegExp): Promise<void> =>
-      new Promise((res, rej) => {
-        const t = setTimeout(() => rej(new Error(`get -w never printed ${re}; got:\n${out}`)), 20_000);
-        const check = (): void => {
-          if (re.test(out)) {
-            clearTimeout(t);
-            p.stdout.off('data', onData);
-            res();
-          }
-        };
-        const onData = (d: Buffer): void => {
-          out += d.toString();
-          check();
-        };
-        p.stdout.on('data', onData);
-        check();
-      });
+    let err = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const seen = async (re: RegExp): Promise<void> => {
+      for (let i = 0; i < 200 && !re.test(out); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.match(out, re, `get -w never printed ${re}; stderr:\n${err}`);
+    };
     try {
       await seen(/web-config/);
-      await k('create', 'configmap', 'later', '-n', 'shop', '--from-literal=a=b', '--dry-run=client', '-o', 'yaml').then((y) => hale.kubectl(['apply', '-f', '-'], { input: y }));
+      const y = await k('create', 'configmap', 'later', '-n', 'shop', '--from-literal=a=b', '--dry-run=client', '-o', 'yaml');
+      ok(await hale.kubectl(['apply', '-f', '-'], { input: y }));
       await seen(/^later\s+1\s+/m);
     } finally {
       p.kill();

@@ -59,12 +59,16 @@ export function strMap(v: unknown): Record<string, string> {
   return out;
 }
 
-/** The object at o[k], created (as {}) when absent. */
+/**
+ * The object at o[k], created (as {}) when absent. A value of the wrong type
+ * is left untouched (the shape checker reports it) and a detached {} is
+ * returned, so defaulting never overwrites what a client sent.
+ */
 export function ensureObj(o: JsonObject, k: string): JsonObject {
   const cur = o[k];
   if (isJsonObject(cur)) return cur;
   const made: JsonObject = {};
-  o[k] = made;
+  if (cur === undefined || cur === null) o[k] = made;
   return made;
 }
 

@@ -112,15 +112,15 @@ export function validateFinalizers(finalizers: unknown, path: string): FieldErro
   return errs;
 }
 
-/** validateKubeFinalizerName for each entry: `foo` is refused, `example.com/foo` and `kubernetes` are fine. */
+/** validateKubeFinalizerName: a bare name must be a standard one (`foo` is refused, `example.com/foo` and `kubernetes` are fine). */
+export function validateKubeFinalizerName(f: string, path: string): FieldError[] {
+  return f.split('/').length === 1 && !STANDARD_FINALIZERS.has(f)
+    ? [invalidValue(path, f, 'name is neither a standard finalizer name nor is it fully qualified')]
+    : [];
+}
+
 export function validateKubeFinalizerNames(list: string[], path: string): FieldError[] {
-  const errs: FieldError[] = [];
-  list.forEach((f, i) => {
-    if (f.split('/').length === 1 && !STANDARD_FINALIZERS.has(f)) {
-      errs.push(invalidValue(index(path, i), f, 'name is neither a standard finalizer name nor is it fully qualified'));
-    }
-  });
-  return errs;
+  return list.flatMap((f, i) => validateKubeFinalizerName(f, index(path, i)));
 }
 
 function nonNegative(value: unknown, path: string): FieldError[] {

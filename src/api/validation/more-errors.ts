@@ -7,7 +7,7 @@ import type { FieldError } from '../field-errors.js';
 
 /** field.Invalid with a value Kubernetes prints with %#v (already formatted). */
 export function invalidGo(field: string, goValue: string, detail: string): FieldError {
-  return { type: 'FieldValueInvalid', field, message: `${field}: Invalid value: ${goValue}: ${detail}` };
+  return { type: 'FieldValueInvalid', field, message: `${field}: Invalid value: ${goValue}${detail ? `: ${detail}` : ''}` };
 }
 
 /** field.NotSupported with a %#v-formatted value. */

@@ -140,3 +140,8 @@ export function canonical(q: Quantity): string {
 function absQ(q: Quantity): Quantity {
   return q.mantissa < 0n ? { ...q, mantissa: -q.mantissa } : q;
 }
+
+export function add(a: Quantity, b: Quantity): Quantity {
+  const e = Math.min(a.exp, b.exp);
+  return { mantissa: a.mantissa * pow10(a.exp - e) + b.mantissa * pow10(b.exp - e), exp: e, format: a.format };
+}

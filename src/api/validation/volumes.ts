@@ -6,6 +6,7 @@
 
 import type { FieldError } from '../field-errors.js';
 import { duplicate, forbiddenField, invalidValue, notSupported, required, tooLong } from '../field-errors.js';
+import { validateObjectFieldSelector, VOLUME_FIELD_PATHS } from './env.js';
 import { obj, objects, optNum, optStr, str, type JsonObject } from './json-read.js';
 import { validateTemplateObjectMeta } from './meta.js';
 import { isDNS1123Label, isDNS1123Subdomain, nameIsDNSSubdomain } from './names.js';
@@ -95,6 +96,7 @@ function validateDownwardAPIFile(f: JsonObject, path: string): FieldError[] {
   const fieldRef = obj(f.fieldRef);
   const resourceFieldRef = obj(f.resourceFieldRef);
   if (fieldRef) {
+    errs.push(...validateObjectFieldSelector(fieldRef, VOLUME_FIELD_PATHS, child(path, 'fieldRef')));
     if (resourceFieldRef) errs.push(invalidValue(path, 'resource', 'fieldRef and resourceFieldRef can not be specified simultaneously'));
   } else if (resourceFieldRef) {
     if (!str(resourceFieldRef.containerName)) errs.push(required(child(path, 'resourceFieldRef', 'containerName')));

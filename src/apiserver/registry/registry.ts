@@ -31,6 +31,7 @@ import { generateName, rfc3339 } from './names.js';
 import { normalizeObject } from './normalize.js';
 import { podGracePeriod, strategyFor } from './strategy.js';
 import { specChanged, deepEqual } from './compare.js';
+import { dropServiceTypeDependentFields } from '../../api/defaults/service.js';
 
 export interface RegistryOptions {
   store: Store;
@@ -220,8 +221,13 @@ export class Registry {
       }
       const desired = await mutate(clone(current));
       const next = this.prepareUpdate(r, desired, current, sub);
+      // A Service changing type sheds the fields only the old type had (nodePorts, clusterIP for ExternalName).
+      if (!sub && r.plural === 'services' && !r.group) dropServiceTypeDependentFields(next, current);
       if (!sub) this.validator.applyDefaults(r, next);
       normalizeObject(next);
+      // Generation moves only when the (defaulted) spec changed.
+      if (r.hasGeneration) next.metadata.generation = (current.metadata.generation ?? 1) + (!sub && specChanged(next, current) ? 1 : 0);
+      else delete next.metadata.generation;
       const req: AdmissionRequest = { op: 'update', resource: r, subresource: sub, obj: next, old: current, ctx: opts.ctx };
       const admitted = await this.runAdmission(req);
       try {
@@ -242,6 +248,7 @@ export class Registry {
       }
       if (opts.ctx.dryRun) {
         await this.abortAdmission(admitted, req);
+        next.metadata.resourceVersion = current.metadata.resourceVersion!;
         return { obj: next, created: false };
       }
       // Finalizers all gone from an object already being deleted: it goes now.
@@ -312,9 +319,6 @@ export class Registry {
       if (current.status !== undefined) next.status = clone(current.status);
       else delete next.status;
     }
-    if (r.hasGeneration) {
-      m.generation = (cm.generation ?? 1) + (specChanged(next, current) ? 1 : 0);
-    } else delete m.generation;
     return next;
   }
 

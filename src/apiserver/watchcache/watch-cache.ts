@@ -28,6 +28,8 @@ export function decodeEntry(key: string, value: string, rev: number): CacheEntry
 
 export class WatchCache {
   revision = 0;
+  /** every event after this revision has been seen (last re-list, raised by compaction) */
+  private floor = 0;
   private readonly store: Store;
   private readonly capacity: number;
   private readonly resources = new Map<string, ResourceCache>();
@@ -46,7 +48,8 @@ export class WatchCache {
   resource(name: string): ResourceCache {
     let rc = this.resources.get(name);
     if (!rc) {
-      rc = new ResourceCache(name, { capacity: this.capacity, startRevision: this.revision });
+      // A resource seen for the first time has had no events since the floor: its window starts there.
+      rc = new ResourceCache(name, { capacity: this.capacity, startRevision: this.floor });
       this.resources.set(name, rc);
     }
     return rc;
@@ -88,6 +91,7 @@ export class WatchCache {
 
   /** The store was compacted at `rev`: watches from before it must get 410. */
   compactedTo(rev: number): void {
+    if (rev > this.floor) this.floor = rev;
     for (const rc of this.resources.values()) rc.compactedTo(rev);
   }
 
@@ -101,6 +105,7 @@ export class WatchCache {
       g.push(decodeEntry(kv.key, kv.value, kv.modRevision));
     }
     this.revision = res.revision;
+    this.floor = res.revision;
     for (const name of groups.keys()) this.resource(name);
     for (const [name, rc] of this.resources) {
       rc.terminateWatchers('watch cache re-listed');

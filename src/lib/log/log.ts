@@ -2,7 +2,7 @@
 // own fields with `child({ component })`; stdout stays free for the CLI's
 // human-readable lines (`kubeconfig: …`, `ready`).
 
-import { pino, type Logger } from 'pino';
+import pino, { type Logger } from 'pino';
 
 export type { Logger };
 
