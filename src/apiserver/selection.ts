@@ -7,7 +7,7 @@ import { fieldLabelError, fieldLabelsFor } from '../api/field-labels.js';
 import { badRequest } from '../machinery/errors.js';
 import { parseLabelSelector } from '../machinery/labels/selector.js';
 import { parseFieldSelector } from '../machinery/fields/selector.js';
-import type { ObjectFilter } from './registry/list.js';
+import { ALL, type ObjectFilter } from './registry/list.js';
 
 export function buildFilter(r: ResourceInfo, query: URLSearchParams, extra?: ObjectFilter): ObjectFilter {
   const key = resourceKey(r);
@@ -27,7 +27,7 @@ export function buildFilter(r: ResourceInfo, query: URLSearchParams, extra?: Obj
     filters.push((o: KObject) => sel.matches(fieldLabelsFor(key, o)));
   }
   if (extra) filters.push(extra);
-  if (filters.length === 0) return () => true;
+  if (filters.length === 0) return ALL;
   if (filters.length === 1) return filters[0]!;
   return (o) => filters.every((f) => f(o));
 }

@@ -64,9 +64,6 @@ export async function listObjects(opts: { store: Store; cache: WatchCache; resou
       throw badRequest('specifying resource version is not allowed when using continue');
     }
     const tok = decodeToken(req.continueToken);
-    if (!tok.start.startsWith(prefix.slice(0, prefix.length)) && !(prefix + tok.start).startsWith(prefix)) {
-      throw badRequest('continue key is not valid: the token does not belong to this list');
-    }
     const startKey = prefix + tok.start;
     if (rc.lastChange <= tok.rv && cache.revision >= tok.rv) {
       return pageFromCache({ cache, resource, prefix, startKey, limit, filter: req.filter, rv: tok.rv });
@@ -94,29 +91,15 @@ export async function listObjects(opts: { store: Store; cache: WatchCache; resou
 
 function pageFromCache(o: { cache: WatchCache; resource: ResourceInfo; prefix: string; startKey: string; limit: number; filter: ObjectFilter; rv: number }): ListPage {
   const rc = o.cache.resource(storageResource(o.resource));
-  const keys = rc.keysWithPrefix(o.prefix);
-  let i = 0;
-  if (o.startKey !== o.prefix) {
-    let lo = 0;
-    let hi = keys.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (keys[mid]! < o.startKey) lo = mid + 1;
-      else hi = mid;
-    }
-    i = lo;
-  }
+  const { keys, start, end } = rc.keyRange(o.prefix, o.startKey);
   const entries: CacheEntry[] = [];
-  for (; i < keys.length; i++) {
+  for (let i = start; i < end; i++) {
     const e = rc.items.get(keys[i]!);
     if (!e || !o.filter(e.obj)) continue;
     if (o.limit && entries.length === o.limit) {
-      return {
-        entries,
-        resourceVersion: String(o.rv),
-        continueToken: encodeToken(o.rv, keys[i]!.slice(o.prefix.length)),
-        remainingItemCount: o.filter === ALL ? keys.length - i : undefined,
-      } as ListPage;
+      const page: ListPage = { entries, resourceVersion: String(o.rv), continueToken: encodeToken(o.rv, keys[i]!.slice(o.prefix.length)) };
+      if (o.filter === ALL) page.remainingItemCount = end - i;
+      return page;
     }
     entries.push(e);
   }

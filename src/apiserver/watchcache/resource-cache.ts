@@ -112,18 +112,32 @@ export class ResourceCache {
 
   /** Keys in ascending order, limited to those starting with `prefix`. */
   keysWithPrefix(prefix: string): string[] {
+    const r = this.keyRange(prefix, prefix);
+    return r.keys.slice(r.start, r.end);
+  }
+
+  /**
+   * The sorted key array (shared: do not modify) and the index range of the
+   * keys under `prefix` that are >= `from`. No copying: a paged list of 100
+   * objects out of 100,000 costs two binary searches, not a copy of all keys.
+   */
+  keyRange(prefix: string, from: string): { keys: readonly string[]; start: number; end: number } {
     if (this.sorted === null) this.sorted = [...this.items.keys()].sort();
     const s = this.sorted;
-    let lo = 0;
-    let hi = s.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (s[mid]! < prefix) lo = mid + 1;
-      else hi = mid;
-    }
-    const out: string[] = [];
-    for (let i = lo; i < s.length && s[i]!.startsWith(prefix); i++) out.push(s[i]!);
-    return out;
+    const lowerBound = (x: string): number => {
+      let lo = 0;
+      let hi = s.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (s[mid]! < x) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
+    const start = lowerBound(from < prefix ? prefix : from);
+    // Every key under the prefix sorts before prefix + U+FFFF.
+    const end = lowerBound(prefix + '\uffff');
+    return { keys: s, start, end: Math.max(start, end) };
   }
 
   terminateWatchers(reason: string): void {
