@@ -17,6 +17,7 @@ import { storageResource, collectionPrefix, objectKey } from './watchcache/keys.
 import { entryJson, type CacheEntry, type CacheEvent, type CacheWatcher, type EventType } from './watchcache/resource-cache.js';
 import type { WatchCache } from './watchcache/watch-cache.js';
 import type { ObjectFilter } from './registry/list.js';
+import { typed } from './handlers/render.js';
 
 export interface WatchRequest {
   resource: ResourceInfo;
@@ -63,7 +64,7 @@ export function serveWatch(opts: { cache: WatchCache; req: IncomingMessage; res:
     if (w.render) return JSON.stringify({ type, object: w.render(e.obj) }) + '\n';
     // Served-version type meta is set on the cached object only if it matches; otherwise copy.
     if (sameVersion(e.obj) === '') return `{"type":"${type}","object":${entryJson(e)}}\n`;
-    return JSON.stringify({ type, object: { ...e.obj, apiVersion: w.apiVersion, kind: w.kind } }) + '\n';
+    return JSON.stringify({ type, object: typed(w.resource, e.obj) }) + '\n';
   };
   const write = (text: string): void => {
     if (closed) return;

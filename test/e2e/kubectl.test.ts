@@ -214,6 +214,12 @@ describe('kubectl against hale', () => {
     assert.match(out, /Normal\s+Tested\s+configmap\/web-config\s+an event for the test/);
     const desc = await k('describe', 'cm', 'web-config', '-n', 'shop');
     assert.match(desc, /Tested/);
+    // The same object through events.k8s.io/v1, with that group's field names.
+    const v1 = await json('get', 'events.v1.events.k8s.io', 'web-config.test', '-n', 'shop');
+    assert.equal(v1.apiVersion, 'events.k8s.io/v1');
+    assert.equal(v1.note, 'an event for the test');
+    assert.equal(v1.regarding.name, 'web-config');
+    assert.equal(v1.involvedObject, undefined);
   });
 
   it('api-resources lists what hale serves', async () => {

@@ -9,6 +9,7 @@ import { buildTable, type IncludeObject } from '../tables/table.js';
 import { printerFor } from '../tables/printers.js';
 import { sendJson } from '../respond.js';
 import { entryJson, type CacheEntry } from '../watchcache/resource-cache.js';
+import { toServed } from '../../api/conversion/conversion.js';
 import type { ListPage } from '../registry/list.js';
 
 export function includeObjectOf(query: URLSearchParams): IncludeObject {
@@ -16,8 +17,10 @@ export function includeObjectOf(query: URLSearchParams): IncludeObject {
   return v === 'None' || v === 'Object' ? v : 'Metadata';
 }
 
-function typed(r: ResourceInfo, obj: KObject): KObject {
+/** The object as `r` serves it: converted from its stored version, with the served type meta. */
+export function typed(r: ResourceInfo, stored: KObject): KObject {
   const apiVersion = groupVersion(r);
+  const obj = toServed(r, stored);
   if (obj.apiVersion === apiVersion && obj.kind === r.kind) return obj;
   return { ...obj, apiVersion, kind: r.kind };
 }

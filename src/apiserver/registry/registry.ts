@@ -32,6 +32,7 @@ import { normalizeObject } from './normalize.js';
 import { podGracePeriod, strategyFor } from './strategy.js';
 import { specChanged, deepEqual } from './compare.js';
 import { dropServiceTypeDependentFields } from '../../api/defaults/service.js';
+import { toServed, toStorage } from '../../api/conversion/conversion.js';
 
 export interface RegistryOptions {
   store: Store;
@@ -85,19 +86,22 @@ export class Registry {
     this.admission = opts.admission ?? [];
   }
 
-  private decode(kv: KeyValue): KObject {
-    return decodeEntry(kv.key, kv.value, kv.modRevision).obj;
+  /** A stored value as `r` serves it. */
+  private decode(r: ResourceInfo, kv: KeyValue): KObject {
+    return this.withTypeMeta(r, toServed(r, decodeEntry(kv.key, kv.value, kv.modRevision).obj));
   }
 
-  private encode(obj: KObject): string {
-    const { resourceVersion: _rv, ...meta } = obj.metadata;
-    return JSON.stringify({ ...obj, metadata: meta });
+  /** A served object in its stored form, without resourceVersion (the store's revision is the truth). */
+  private encode(r: ResourceInfo, obj: KObject): string {
+    const stored = toStorage(r, obj);
+    const { resourceVersion: _rv, ...meta } = stored.metadata;
+    return JSON.stringify({ ...stored, metadata: meta });
   }
 
   async get(r: ResourceInfo, namespace: string, name: string): Promise<KObject> {
     const kv = await this.store.get(objectKey(r, namespace, name));
     if (!kv) throw notFound(q(r, name));
-    return this.withTypeMeta(r, this.decode(kv));
+    return this.decode(r, kv);
   }
 
   /** Sets apiVersion/kind of the served version (storage may hold another group's, e.g. events). */
@@ -168,7 +172,7 @@ export class Registry {
         if (existing) throw alreadyExists(q(r, prepared.metadata.name ?? ''));
         return this.withTypeMeta(r, prepared);
       }
-      const res = await this.store.create(key, this.encode(prepared));
+      const res = await this.store.create(key, this.encode(r, prepared));
       if (!res.ok) {
         await this.abortAdmission(admitted, req);
         if (generated && attempt < 7) continue;
@@ -215,7 +219,7 @@ export class Registry {
         }
         throw notFound(q(r, name));
       }
-      const current = this.withTypeMeta(r, this.decode(kv));
+      const current = this.decode(r, kv);
       if (opts.pinnedRv !== undefined && opts.pinnedRv !== '' && opts.pinnedRv !== current.metadata.resourceVersion) {
         throw conflict(q(r, name));
       }
@@ -262,7 +266,7 @@ export class Registry {
         await this.notifyDeleted(r, next);
         return { obj: next, created: false };
       }
-      const res = await this.store.update(key, this.encode(next), kv.modRevision);
+      const res = await this.store.update(key, this.encode(r, next), kv.modRevision);
       if (!res.ok) {
         await this.abortAdmission(admitted, req);
         if (opts.pinnedRv) throw conflict(q(r, name));
@@ -327,7 +331,7 @@ export class Registry {
     for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
       const kv = await this.store.get(key);
       if (!kv) throw notFound(q(r, name));
-      const current = this.withTypeMeta(r, this.decode(kv));
+      const current = this.decode(r, kv);
       const m = current.metadata;
       if (attempt === 0) await this.runAdmission({ op: 'delete', resource: r, subresource: '', obj: current, old: current, ctx });
       if (opts.propagationPolicy === 'Orphan' && !ctx.dryRun && this.orphan) await this.orphan(r, current);
@@ -379,7 +383,7 @@ export class Registry {
         if (deepEqual(next, current)) return { obj: current, deleted: false };
         if (ctx.dryRun) return { obj: next, deleted: false };
         delete nm.resourceVersion;
-        const res = await this.store.update(key, this.encode(next), kv.modRevision);
+        const res = await this.store.update(key, this.encode(r, next), kv.modRevision);
         if (!res.ok) {
           if (pre?.resourceVersion) throw conflict(q(r, name));
           continue;
