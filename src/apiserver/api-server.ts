@@ -2,7 +2,8 @@
 // in-process housekeeping (compaction, event expiry, namespace cleanup), TLS
 // material and kubeconfig, and the HTTPS listener. `stop()` undoes all of it.
 
-import { mkdir, writeFile, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
+import { writePidfile } from '../lib/pidfile/pidfile.js';
 import { createServer as createHttpsServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
@@ -133,7 +134,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const kubeconfigPath = join(opts.dataDir, 'kubeconfig.yaml');
   await writeKubeconfig({ path: kubeconfigPath, server: url, caPem: pki.caCertPem, token: tokens.adminToken, clusterName: 'hale', user: 'admin', context: 'hale' });
   const pidFile = join(opts.dataDir, 'server.pid');
-  await writeFile(pidFile, `${process.pid}\n`);
+  await writePidfile(pidFile);
 
   compactor.start();
   events.start();

@@ -3,15 +3,15 @@
 
 import { readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { isAlive, readPid } from './pidfile.js';
+import { isRunning, readPidfile, type PidRecord } from '../lib/pidfile/pidfile.js';
 
-async function waitGone(pid: number, ms: number): Promise<boolean> {
+async function waitGone(rec: PidRecord, ms: number): Promise<boolean> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
-    if (!isAlive(pid)) return true;
+    if (!isRunning(rec)) return true;
     await new Promise((r) => setTimeout(r, 100));
   }
-  return !isAlive(pid);
+  return !isRunning(rec);
 }
 
 export async function runDown(dir: string): Promise<void> {
@@ -29,15 +29,15 @@ export async function runDown(dir: string): Promise<void> {
   let stopped = 0;
   for (const name of names) {
     const file = join(dataDir, name);
-    const pid = await readPid(file);
-    if (pid !== undefined && isAlive(pid)) {
-      process.kill(pid, 'SIGTERM');
-      if (!(await waitGone(pid, 15_000))) {
-        process.kill(pid, 'SIGKILL');
-        await waitGone(pid, 5_000);
+    const rec = await readPidfile(file);
+    if (rec !== undefined && isRunning(rec)) {
+      process.kill(rec.pid, 'SIGTERM');
+      if (!(await waitGone(rec, 15_000))) {
+        process.kill(rec.pid, 'SIGKILL');
+        await waitGone(rec, 5_000);
       }
       stopped++;
-      process.stdout.write(`stopped ${name.replace(/\.pid$/, '')} (pid ${pid})\n`);
+      process.stdout.write(`stopped ${name.replace(/\.pid$/, '')} (pid ${rec.pid})\n`);
     }
     await rm(file, { force: true });
   }

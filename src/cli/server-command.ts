@@ -1,10 +1,10 @@
 // `hale server` / `hale up`: start the API server, print `kubeconfig: <path>`
 // and `ready`, shut down cleanly on SIGINT/SIGTERM.
 
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { startApiServer } from '../apiserver/api-server.js';
 import { createLogger } from '../lib/log/log.js';
-import { checkNotRunning } from './pidfile.js';
+import { checkNotRunning } from '../lib/pidfile/pidfile.js';
 
 export interface ServerCommandOptions {
   dataDir: string;
@@ -25,7 +25,7 @@ function seconds(flag: string, v: string): number {
 
 export async function runServer(o: ServerCommandOptions): Promise<void> {
   const dataDir = resolve(o.dataDir);
-  await checkNotRunning(dataDir, 'server.pid');
+  await checkNotRunning(join(dataDir, 'server.pid'), `data dir ${dataDir}; stop it with \`hale down --data-dir ${dataDir}\``);
   const logger = createLogger({ name: 'hale-server' });
   const server = await startApiServer({
     dataDir,
