@@ -28,6 +28,8 @@ export interface WatchRequest {
   resourceVersion: string;
   timeoutSeconds: number | undefined;
   bookmarks: boolean;
+  /** sendInitialEvents=true (watch-list): synthetic ADDEDs, then a BOOKMARK marking their end */
+  sendInitialEvents: boolean;
   /** render each object as a one-row Table */
   render: ((obj: KObject) => unknown) | undefined;
   /** apiVersion/kind of the served version, set on every object */
@@ -106,11 +108,18 @@ export function serveWatch(opts: { cache: WatchCache; req: IncomingMessage; res:
   res.on('close', finish);
 
   // Replay and subscription happen in one synchronous step: no event can fall between them.
-  if (startRv === undefined) {
-    const keys = rc.keysWithPrefix(w.name ? prefix : prefix);
+  if (startRv === undefined || w.sendInitialEvents) {
+    const keys = rc.keysWithPrefix(prefix);
     for (const k of keys) {
       const e = rc.items.get(k)!;
       if (matches(e)) write(line('ADDED', e));
+    }
+    if (w.sendInitialEvents) {
+      // The watch-list contract: a bookmark annotated initial-events-end closes the initial state.
+      startRv = cache.revision;
+      lastRv = startRv;
+      const mark = { kind: w.kind, apiVersion: w.apiVersion, metadata: { resourceVersion: String(startRv), annotations: { 'k8s.io/initial-events-end': 'true' } } };
+      write(JSON.stringify({ type: 'BOOKMARK', object: mark }) + '\n');
     }
   } else {
     const events = rc.eventsSince(startRv);

@@ -78,6 +78,7 @@ export async function handleResource(o: { deps: ResourceHandlerDeps; req: Incomi
           resourceVersion: query.get('resourceVersion') ?? '',
           timeoutSeconds: timeout !== null && timeout !== '' ? Number(timeout) : undefined,
           bookmarks: query.get('allowWatchBookmarks') === 'true',
+          sendInitialEvents: sendInitialEventsOf(query),
           render: table ? (obj: KObject) => tableOf(r, [obj], { includeObject }) : undefined,
           apiVersion: served,
           kind: r.kind,
@@ -173,6 +174,15 @@ export async function handleResource(o: { deps: ResourceHandlerDeps; req: Incomi
     default:
       throw methodNotAllowed();
   }
+}
+
+/** sendInitialEvents=true is valid only with resourceVersionMatch=NotOlderThan and bookmarks, as in Kubernetes. */
+function sendInitialEventsOf(query: URLSearchParams): boolean {
+  if (query.get('sendInitialEvents') !== 'true') return false;
+  if (query.get('resourceVersionMatch') !== 'NotOlderThan' || query.get('allowWatchBookmarks') !== 'true') {
+    throw badRequest('sendInitialEvents is forbidden for watch unless resourceVersionMatch is set to NotOlderThan and allowWatchBookmarks is true');
+  }
+  return true;
 }
 
 /** A patch that names metadata.resourceVersion pins the write to it (kubectl diff, apply --resource-version). */
