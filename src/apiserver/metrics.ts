@@ -2,7 +2,7 @@
 // latency histograms, open watches, store operation latency. One registry per
 // server instance (tests run several servers in one process).
 
-import { Counter, Gauge, Histogram, Registry as PromRegistry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry as PromRegistry, collectDefaultMetrics } from 'prom-client';
 import type { ResourceInfo } from '../api/resources.js';
 import type { Store } from '../storage/store.js';
 import type { WatchMetrics } from './handlers/watch-metrics.js';
@@ -25,6 +25,11 @@ export class ApiMetrics implements WatchMetrics {
     buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [this.registry],
   });
+
+  constructor() {
+    // Process metrics (RSS, heap, event-loop lag, open fds) with the standard names.
+    collectDefaultMetrics({ register: this.registry });
+  }
 
   observe(verb: string, resource: string, code: number, seconds: number): void {
     this.requests.inc({ verb, resource, code: String(code) });
