@@ -11,6 +11,7 @@ import type { Registry } from './registry/registry.js';
 import { parseRequestInfo } from './request-info.js';
 import { sendError, sendJson, sendText } from './respond.js';
 import { apiGroupDoc, apiGroupList, apiResourceList, apiVersions } from './discovery/discovery.js';
+import { AGGREGATED_CONTENT_TYPE, aggregatedDiscovery, wantsAggregated } from './discovery/aggregated.js';
 import { handleResource } from './handlers/resource.js';
 import { handleSubresource, type LogRouter } from './handlers/subresource.js';
 import type { ApiMetrics } from './metrics.js';
@@ -98,6 +99,9 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
   const info = parseRequestInfo(req.method ?? 'GET', path, query);
   if (info.kind === 'nonResource') throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
   if (info.kind === 'discovery') {
+    if (info.version === undefined && (info.legacy || info.group === undefined) && wantsAggregated(req.headers.accept)) {
+      return sendJson(res, 200, aggregatedDiscovery(info.legacy), AGGREGATED_CONTENT_TYPE);
+    }
     if (info.legacy) {
       if (info.version === undefined) return sendJson(res, 200, apiVersions(deps.serverAddress()));
       const doc = apiResourceList('', info.version);
