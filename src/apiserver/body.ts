@@ -1,10 +1,12 @@
 // Reading and decoding request bodies: a size cap (413), JSON or YAML by
-// Content-Type, 415 for protobuf (kubectl's generators) and anything else.
+// Content-Type, Kubernetes protobuf for the kinds protobuf/ decodes (kubectl's
+// generators; other kinds 415), 415 for anything else.
 // Decoding never partially succeeds: a body either parses whole or is a 400.
 
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { badRequest, tooLarge, unsupportedMediaType } from '../machinery/errors.js';
+import { decodeProtobufObject } from './protobuf/decode.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -34,15 +36,10 @@ export function mediaType(contentType: string | undefined): string {
 
 const PROTOBUF = 'application/vnd.kubernetes.protobuf';
 
-/** Decodes a create/update body. Returns the value and the raw text (for duplicate-field checks). */
-export function decodeBody(buf: Buffer, contentType: string | undefined, what: string): { value: unknown; text: string } {
+/** Decodes a create/update body of the `expected` kind. Returns the value and, for text bodies, the raw text (for duplicate-field checks). */
+export function decodeBody(buf: Buffer, contentType: string | undefined, expected: { apiVersion: string; kind: string }): { value: unknown; text: string | undefined } {
   const type = mediaType(contentType);
-  if (type === PROTOBUF) {
-    throw unsupportedMediaType(
-      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml. ` +
-        `hale does not decode protobuf yet: use \`kubectl create ${what} … --dry-run=client -o yaml | kubectl apply -f -\` (or \`kubectl apply -f <file>\`) instead`,
-    );
-  }
+  if (type === PROTOBUF) return { value: decodeProtobufObject(buf, expected), text: undefined };
   const text = buf.toString('utf8');
   if (text.trim() === '') throw badRequest('the body of the request was empty');
   if (type === '' || type === 'application/json' || type === '*/*') {

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHale, type HaleProcess } from '../support/hale-process.js';
 import { rawClient, type RawClient, type RawResponse } from '../support/raw-client.js';
+import { goldenBody } from '../../src/apiserver/protobuf/golden-cases.js';
 
 const CM = '/api/v1/namespaces/default/configmaps';
 
@@ -123,9 +124,11 @@ describe('bad input', () => {
     await unchanged();
   });
 
-  it('protobuf bodies: 415 naming kubectl apply; unknown resources: 404; bad selectors: 400', async () => {
-    const r = await api.request('POST', '/api/v1/namespaces', { contentType: 'application/vnd.kubernetes.protobuf', body: Buffer.from([0x6b, 0x38, 0x73, 0x00, 0x0a]) });
-    expectStatus(r, 415, 'UnsupportedMediaType', /kubectl apply/);
+  it('protobuf: truncated 400, unsupported kinds 415 naming kubectl apply; unknown resources: 404; bad selectors: 400', async () => {
+    const cut = await api.request('POST', '/api/v1/namespaces', { contentType: 'application/vnd.kubernetes.protobuf', body: Buffer.from([0x6b, 0x38, 0x73, 0x00, 0x0a]) });
+    expectStatus(cut, 400, 'BadRequest', /malformed protobuf/);
+    const pdb = await api.request('POST', '/apis/policy/v1/namespaces/default/poddisruptionbudgets', { contentType: 'application/vnd.kubernetes.protobuf', body: goldenBody('poddisruptionbudget') });
+    expectStatus(pdb, 415, 'UnsupportedMediaType', /kubectl apply/);
     expectStatus(await api.request('GET', '/api/v1/widgets'), 404, 'NotFound');
     expectStatus(await api.request('GET', `${CM}/nope`), 404, 'NotFound', /configmaps "nope" not found/);
     expectStatus(await api.request('GET', `${CM}?labelSelector=${encodeURIComponent('a in (')}`), 400, 'BadRequest');

@@ -89,7 +89,7 @@ export async function handleResource(o: { deps: ResourceHandlerDeps; req: Incomi
     case 'create': {
       ctx.dryRun = dryRunOf(query);
       const body = await readBody(req);
-      const { value, text } = decodeBody(body, req.headers['content-type'], r.singular);
+      const { value, text } = decodeBody(body, req.headers['content-type'], { apiVersion: served, kind: r.kind });
       const obj = decodeObject({ resource: r, apiVersion: served, kind: r.kind, value, text, validation: fieldValidationOf(query), warnings: ctx.warnings });
       const created = await registry.create(r, ns, obj, ctx);
       addWarnings(res, ctx.warnings);
@@ -99,7 +99,7 @@ export async function handleResource(o: { deps: ResourceHandlerDeps; req: Incomi
     case 'update': {
       ctx.dryRun = dryRunOf(query);
       const body = await readBody(req);
-      const { value, text } = decodeBody(body, req.headers['content-type'], r.singular);
+      const { value, text } = decodeBody(body, req.headers['content-type'], { apiVersion: served, kind: r.kind });
       const obj = decodeObject({ resource: r, apiVersion: served, kind: r.kind, value, text, validation: fieldValidationOf(query), warnings: ctx.warnings });
       if (obj.metadata.name && obj.metadata.name !== info.name) {
         throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${info.name})`);

@@ -72,7 +72,7 @@ export async function handleSubresource(c: Ctx): Promise<void> {
 
 async function readObject(c: Ctx, apiVersion: string, kind: string): Promise<KObject> {
   const body = await readBody(c.req);
-  const { value, text } = decodeBody(body, c.req.headers['content-type'], c.resource.singular);
+  const { value, text } = decodeBody(body, c.req.headers['content-type'], { apiVersion, kind });
   return decodeObject({ resource: c.resource, apiVersion, kind, value, text, validation: fieldValidationOf(c.query), warnings: c.ctx.warnings });
 }
 
@@ -143,7 +143,7 @@ async function binding(c: Ctx): Promise<void> {
 async function eviction(c: Ctx): Promise<void> {
   if (c.info.verb !== 'create') throw methodNotAllowed();
   const body = await readBody(c.req);
-  const { value } = decodeBody(body, c.req.headers['content-type'], 'eviction');
+  const { value } = decodeBody(body, c.req.headers['content-type'], { apiVersion: 'policy/v1', kind: 'Eviction' });
   if (!isJsonObject(value)) throw badRequest('the body of the request was not an Eviction');
   const apiVersion = value.apiVersion;
   if (value.kind !== undefined && value.kind !== 'Eviction') throw badRequest(`the object provided is unrecognized (must be of type Eviction): ${JSON.stringify(value.kind)}`);
