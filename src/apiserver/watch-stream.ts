@@ -58,14 +58,11 @@ export function serveWatch(opts: { cache: WatchCache; req: IncomingMessage; res:
 
   let closed = false;
   let lastRv = cache.revision;
-  const sameVersion = (obj: KObject): string => {
-    if (obj.apiVersion === w.apiVersion && obj.kind === w.kind) return '';
-    return 'x';
-  };
+  const servedAsStored = (obj: KObject): boolean => obj.apiVersion === w.apiVersion && obj.kind === w.kind;
   const line = (type: EventType | 'BOOKMARK', e: CacheEntry): string => {
     if (w.render) return JSON.stringify({ type, object: w.render(e.obj) }) + '\n';
-    // Served-version type meta is set on the cached object only if it matches; otherwise copy.
-    if (sameVersion(e.obj) === '') return `{"type":"${type}","object":${entryJson(e)}}\n`;
+    // The cached JSON is reused when the stored object already is what this watch serves; otherwise convert.
+    if (servedAsStored(e.obj)) return `{"type":"${type}","object":${entryJson(e)}}\n`;
     return JSON.stringify({ type, object: typed(w.resource, e.obj) }) + '\n';
   };
   const write = (text: string): void => {
