@@ -46,6 +46,8 @@ export interface ApiServerOptions {
   clock?: Clock;
   logger: Logger;
   logs?: LogRouter;
+  /** between watch BOOKMARKs (default 10 s) */
+  watchBookmarkIntervalMs?: number;
 }
 
 export interface RunningApiServer {
@@ -97,8 +99,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     clock,
     validator: kindValidator,
     admission: [namespaceLifecycle(store), serviceAllocation({ store, cidr: opts.serviceCidr ?? '10.43.0.0/16' })],
+    reportError: errLog,
   });
-  installCascade(registry, errLog);
+  const cascade = installCascade(registry, errLog);
   await ensureNamespaces(registry);
 
   const compactor = new Compactor({ store, cache, intervalMs: opts.compactionIntervalMs ?? 5 * 60_000, log: errLog });
@@ -116,6 +119,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     serverAddress: () => advertised,
     ready: () => ready,
     onError: (err, req) => log.error({ err, method: req.method, url: req.url }, 'request failed'),
+    ...(opts.watchBookmarkIntervalMs !== undefined ? { bookmarkIntervalMs: opts.watchBookmarkIntervalMs } : {}),
   }));
   server.keepAliveTimeout = 75_000;
   server.headersTimeout = 80_000;
@@ -161,6 +165,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       compactor.stop();
       events.stop();
       namespaces.stop();
+      await cascade.stop();
       await cache.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -2,11 +2,14 @@
 // Content-Type, Kubernetes protobuf for the kinds protobuf/ decodes (kubectl's
 // generators; other kinds 415), 415 for anything else.
 // Decoding never partially succeeds: a body either parses whole or is a 400.
+// Bodies nest at most MAX_JSON_DEPTH levels (json-depth.ts), so the
+// recursive code downstream cannot overflow the stack.
 
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { badRequest, tooLarge, unsupportedMediaType } from '../machinery/errors.js';
 import { decodeProtobufObject } from './protobuf/decode.js';
+import { jsonDepthError, valueDepthError } from './json-depth.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -43,6 +46,8 @@ export function decodeBody(buf: Buffer, contentType: string | undefined, expecte
   const text = buf.toString('utf8');
   if (text.trim() === '') throw badRequest('the body of the request was empty');
   if (type === '' || type === 'application/json' || type === '*/*') {
+    const tooDeep = jsonDepthError(text);
+    if (tooDeep) throw badRequest(`the body of the request was malformed: ${tooDeep}`);
     try {
       return { value: JSON.parse(text), text };
     } catch (err) {
@@ -50,11 +55,15 @@ export function decodeBody(buf: Buffer, contentType: string | undefined, expecte
     }
   }
   if (type === 'application/yaml' || type === 'application/x-yaml' || type === 'text/yaml') {
+    let value: unknown;
     try {
-      return { value: parseYaml(text, { uniqueKeys: false }), text };
+      value = parseYaml(text, { uniqueKeys: false });
     } catch (err) {
       throw badRequest(`the body of the request was malformed YAML: ${(err as Error).message}`);
     }
+    const tooDeep = valueDepthError(value);
+    if (tooDeep) throw badRequest(`the body of the request was malformed YAML: ${tooDeep}`);
+    return { value, text };
   }
   throw unsupportedMediaType(
     `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
@@ -64,6 +73,8 @@ export function decodeBody(buf: Buffer, contentType: string | undefined, expecte
 /** Parses a PATCH body (always JSON text; apply-patch is YAML but is refused elsewhere). */
 export function decodePatch(buf: Buffer): unknown {
   const text = buf.toString('utf8');
+  const tooDeep = jsonDepthError(text);
+  if (tooDeep) throw badRequest(`error decoding patch: ${tooDeep}`);
   try {
     return JSON.parse(text);
   } catch (err) {

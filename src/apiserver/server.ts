@@ -4,7 +4,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { findResource } from '../api/resources.js';
-import { ApiError, notFound, unauthorized } from '../machinery/errors.js';
+import { ApiError, badRequest, methodNotAllowed, notFound, unauthorized } from '../machinery/errors.js';
 import { openapiDocumentJson, openapiIndex } from './openapi/openapi.js';
 import type { User } from './registry/context.js';
 import type { Registry } from './registry/registry.js';
@@ -38,6 +38,8 @@ export interface HandlerDeps {
   serverAddress: () => string;
   ready: () => boolean;
   onError?: (err: unknown, req: IncomingMessage) => void;
+  /** between watch BOOKMARKs (default 10 s; tests shorten it) */
+  bookmarkIntervalMs?: number;
 }
 
 const PUBLIC = /^\/(version|livez|readyz|healthz)(\/.*)?$/;
@@ -61,8 +63,21 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
   };
 }
 
+/** The request target; one that does not parse as a URL path is the client's error, not ours. */
+function requestUrl(target: string | undefined): URL {
+  try {
+    return new URL(target ?? '/', 'https://hale.invalid');
+  } catch {
+    // TypeError (invalid URL) is the only failure of the URL constructor.
+    throw badRequest(`invalid request URI ${JSON.stringify(target)}`);
+  }
+}
+
+/** Label for requests outside the served resources: a fixed value, so unknown paths cannot create metric series. */
+const UNKNOWN_RESOURCE = '<unknown>';
+
 async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse, label: (verb: string, resource: string) => void): Promise<void> {
-  const url = new URL(req.url ?? '/', 'https://hale.invalid');
+  const url = requestUrl(req.url);
   const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
   const query = url.searchParams;
 
@@ -114,7 +129,13 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
     return sendJson(res, 200, doc);
   }
   const resource = findResource(info.group, info.version, info.resource);
-  label(info.subresource ? `${info.verb}` : info.verb, info.resource);
+  if (info.kind === 'methodNotAllowed') {
+    // Node's parser only lets known HTTP methods through, so the label stays bounded.
+    label(info.method.toLowerCase(), resource?.plural ?? UNKNOWN_RESOURCE);
+    if (!resource) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    throw methodNotAllowed();
+  }
+  label(info.verb, resource?.plural ?? UNKNOWN_RESOURCE);
   if (!resource) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
   if (info.verb !== 'watch') checkAcceptable(req);
   const ctx = { user, dryRun: false, warnings: [] as string[] };
@@ -122,5 +143,6 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
     if (!info.name) throw notFound({ resource: resource.plural, group: resource.group });
     return handleSubresource({ registry: deps.registry, logs: deps.logs, req, res, info, resource, query, ctx });
   }
-  return handleResource({ deps: { registry: deps.registry, watches: deps.metrics }, req, res, info, resource, query, ctx });
+  const resourceDeps = { registry: deps.registry, watches: deps.metrics, ...(deps.bookmarkIntervalMs !== undefined ? { bookmarkIntervalMs: deps.bookmarkIntervalMs } : {}) };
+  return handleResource({ deps: resourceDeps, req, res, info, resource, query, ctx });
 }

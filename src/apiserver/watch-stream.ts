@@ -3,18 +3,23 @@
 //
 // resourceVersion semantics: "" or "0" start with a synthetic ADDED per
 // current object; N replays every event after N from the cache's history, or
-// sends ERROR 410 Expired when N is older than it. An object that starts or
-// stops matching the selectors arrives as ADDED / DELETED, as in Kubernetes.
-// A client that stops reading is cut off once its buffer passes a bound; it
-// re-watches from its last resourceVersion. Streams end at `timeoutSeconds`
-// (default: a random 30–60 minutes, as kube-apiserver does).
+// sends ERROR 410 Expired when N is older than it. N beyond what the cache
+// has seen is waited for (3 s, as the cacher waits for freshness), then is an
+// ERROR 504 "Too large resource version": the client re-lists instead of
+// silently missing every event up to N. An object that starts or stops
+// matching the selectors arrives as ADDED / DELETED (the last matching state,
+// at the event's resourceVersion), as in Kubernetes. BOOKMARKs only when the
+// client sent allowWatchBookmarks=true. A client that stops reading is cut
+// off once its buffer passes a bound; it re-watches from its last
+// resourceVersion. Streams end at `timeoutSeconds`; unset or 0 means the
+// server default, a random 30–60 minutes (minRequestTimeout × [1, 2)).
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KObject } from '../api/object.js';
 import type { ResourceInfo } from '../api/resources.js';
-import { badRequest, expired } from '../machinery/errors.js';
+import { badRequest, expired, tooLargeResourceVersion, type ApiError } from '../machinery/errors.js';
 import { storageResource, collectionPrefix, objectKey } from './watchcache/keys.js';
-import { entryJson, type CacheEntry, type CacheEvent, type CacheWatcher, type EventType } from './watchcache/resource-cache.js';
+import { entryJson, leaveEntry, type CacheEntry, type CacheEvent, type CacheWatcher, type EventType } from './watchcache/resource-cache.js';
 import type { WatchCache } from './watchcache/watch-cache.js';
 import type { ObjectFilter } from './registry/list.js';
 import { typed } from './handlers/render.js';
@@ -26,7 +31,9 @@ export interface WatchRequest {
   name: string;
   filter: ObjectFilter;
   resourceVersion: string;
+  /** undefined or 0: the server default */
   timeoutSeconds: number | undefined;
+  /** allowWatchBookmarks=true */
   bookmarks: boolean;
   /** sendInitialEvents=true (watch-list): synthetic ADDEDs, then a BOOKMARK marking their end */
   sendInitialEvents: boolean;
@@ -39,8 +46,27 @@ export interface WatchRequest {
 
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 const BOOKMARK_INTERVAL_MS = 10_000;
+/** how long a watch from a resourceVersion the cache has not reached waits for it */
+const FRESHNESS_WAIT_MS = 3_000;
 
-export function serveWatch(opts: { cache: WatchCache; req: IncomingMessage; res: ServerResponse; watch: WatchRequest; onClose?: () => void }): void {
+export interface ServeWatchOptions {
+  cache: WatchCache;
+  req: IncomingMessage;
+  res: ServerResponse;
+  watch: WatchRequest;
+  /** the stream started (headers sent); paired with exactly one onClose */
+  onOpen?: () => void;
+  /** between BOOKMARKs (default 10 s) */
+  bookmarkIntervalMs?: number;
+  onClose?: () => void;
+}
+
+/**
+ * Validates the request (throwing before any byte is sent), waits for the
+ * cache to reach the requested resourceVersion, then starts the stream and
+ * resolves; the stream itself runs until the client goes, the timeout, or the cache ends it.
+ */
+export async function serveWatch(opts: ServeWatchOptions): Promise<void> {
   const { cache, res, watch: w } = opts;
   const rc = cache.resource(storageResource(w.resource));
   const prefix = w.name ? objectKey(w.resource, w.namespace, w.name) : collectionPrefix(w.resource, w.namespace);
@@ -50,11 +76,18 @@ export function serveWatch(opts: { cache: WatchCache; req: IncomingMessage; res:
   let startRv: number | undefined;
   if (w.resourceVersion !== '' && w.resourceVersion !== '0') {
     startRv = Number(w.resourceVersion);
-    if (!Number.isInteger(startRv) || startRv < 0) throw badRequest(`invalid resource version: ${JSON.stringify(w.resourceVersion)}`);
+    if (!/^\d+$/.test(w.resourceVersion) || !Number.isSafeInteger(startRv)) throw badRequest(`invalid resource version: ${JSON.stringify(w.resourceVersion)}`);
   }
+  // A resourceVersion the cache has not applied yet: usually a write a moment ago; wait for it.
+  let tooLarge: ApiError | undefined;
+  if (startRv !== undefined && startRv > cache.revision && !(await cache.waitFor(startRv, FRESHNESS_WAIT_MS))) {
+    tooLarge = tooLargeResourceVersion(startRv, cache.revision);
+  }
+  if (res.destroyed) return;
 
   res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' });
   res.flushHeaders();
+  opts.onOpen?.();
 
   let closed = false;
   let lastRv = cache.revision;
@@ -83,7 +116,8 @@ export function serveWatch(opts: { cache: WatchCache; req: IncomingMessage; res:
     }
     if (now && before) write(line('MODIFIED', ev.entry));
     else if (now) write(line('ADDED', ev.entry));
-    else if (before) write(line('DELETED', ev.entry));
+    // Left the selection: the last state the client saw match, at this event's resourceVersion.
+    else if (before) write(line('DELETED', leaveEntry(ev)));
   };
 
   const watcher: CacheWatcher = {
@@ -103,6 +137,12 @@ export function serveWatch(opts: { cache: WatchCache; req: IncomingMessage; res:
     opts.onClose?.();
   };
   res.on('close', finish);
+
+  if (tooLarge) {
+    res.write(JSON.stringify({ type: 'ERROR', object: tooLarge.toStatus() }) + '\n');
+    finish();
+    return;
+  }
 
   // Replay and subscription happen in one synchronous step: no event can fall between them.
   if (startRv === undefined || w.sendInitialEvents) {
@@ -130,16 +170,17 @@ export function serveWatch(opts: { cache: WatchCache; req: IncomingMessage; res:
   }
   rc.watchers.add(watcher);
 
-  // Bookmarks keep idle streams alive (client-node 2.x drops a watch after 30 s of silence) and
-  // move clients' resourceVersion forward. Table streams (kubectl get -w) never asked for them.
-  if (!w.render) {
+  // Bookmarks move a client's resourceVersion forward; only clients that asked can parse them
+  // (`kubectl get -w -o name` would print each one).
+  if (w.bookmarks) {
     bookmarkTimer = setInterval(() => {
       const rv = Math.max(lastRv, cache.revision);
       write(JSON.stringify({ type: 'BOOKMARK', object: { kind: w.kind, apiVersion: w.apiVersion, metadata: { resourceVersion: String(rv) } } }) + '\n');
-    }, BOOKMARK_INTERVAL_MS);
+    }, opts.bookmarkIntervalMs ?? BOOKMARK_INTERVAL_MS);
     bookmarkTimer.unref();
   }
-  const timeoutMs = w.timeoutSeconds !== undefined ? w.timeoutSeconds * 1000 : (1800 + Math.random() * 1800) * 1000;
+  // timeoutSeconds unset or 0: minRequestTimeout (1800 s) × a random factor in [1, 2), as kube-apiserver.
+  const timeoutMs = w.timeoutSeconds ? w.timeoutSeconds * 1000 : (1800 + Math.random() * 1800) * 1000;
   timeoutTimer = setTimeout(finish, timeoutMs);
   timeoutTimer.unref();
 }

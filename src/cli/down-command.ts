@@ -1,9 +1,18 @@
-// `hale down`: stops every process hale started under a data dir, found by its
-// pidfiles; SIGTERM first, SIGKILL after a grace period. Idempotent.
+// `hale down`: stops everything hale started under a data dir, pods
+// included, found by its pidfiles; safe to run twice.
+//   1. server.pid (a `hale up` or `hale server`): SIGTERM — `up` stops its
+//      agent's pods itself;
+//   2. agent.pid still running: SIGUSR2 (stop pods, then exit);
+//   3. an agent that is gone but left containers (killed with -9): its pods
+//      are stopped and their networks freed here, from the state it left.
+// SIGKILL follows a grace period at each step.
 
 import { readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { cleanupNode } from '../agent/cleanup.js';
+import { createLogger } from '../lib/log/log.js';
 import { isRunning, readPidfile, type PidRecord } from '../lib/pidfile/pidfile.js';
+import { STOP_PODS_GRACE_CAP_MS } from './agent-command.js';
 
 async function waitGone(rec: PidRecord, ms: number): Promise<boolean> {
   const until = Date.now() + ms;
@@ -14,32 +23,63 @@ async function waitGone(rec: PidRecord, ms: number): Promise<boolean> {
   return !isRunning(rec);
 }
 
-export async function runDown(dir: string): Promise<void> {
-  const dataDir = resolve(dir);
-  let names: string[];
-  try {
-    names = (await readdir(dataDir)).filter((n) => n.endsWith('.pid'));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      process.stdout.write(`nothing to stop: ${dataDir} does not exist\n`);
-      return;
+async function stopPidfile(file: string, signal: NodeJS.Signals, graceMs: number): Promise<PidRecord | undefined> {
+  const rec = await readPidfile(file);
+  let stopped: PidRecord | undefined;
+  if (rec !== undefined && isRunning(rec)) {
+    process.kill(rec.pid, signal);
+    if (!(await waitGone(rec, graceMs))) {
+      process.kill(rec.pid, 'SIGKILL');
+      await waitGone(rec, 5_000);
     }
+    stopped = rec;
+  }
+  await rm(file, { force: true });
+  return stopped;
+}
+
+async function exists(dir: string): Promise<boolean> {
+  try {
+    await readdir(dir);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw err;
   }
+}
+
+/** The data dirs of the nodes under `dataDir`: itself and nodes/<name>. */
+async function nodeDirs(dataDir: string): Promise<string[]> {
+  const out = [dataDir];
+  const nodes = join(dataDir, 'nodes');
+  if (await exists(nodes)) for (const n of await readdir(nodes)) out.push(join(nodes, n));
+  return out;
+}
+
+export async function runDown(dir: string): Promise<void> {
+  const dataDir = resolve(dir);
+  if (!(await exists(dataDir))) {
+    process.stdout.write(`nothing to stop: ${dataDir} does not exist\n`);
+    return;
+  }
   let stopped = 0;
-  for (const name of names) {
-    const file = join(dataDir, name);
-    const rec = await readPidfile(file);
-    if (rec !== undefined && isRunning(rec)) {
-      process.kill(rec.pid, 'SIGTERM');
-      if (!(await waitGone(rec, 15_000))) {
-        process.kill(rec.pid, 'SIGKILL');
-        await waitGone(rec, 5_000);
-      }
+  const server = await stopPidfile(join(dataDir, 'server.pid'), 'SIGTERM', STOP_PODS_GRACE_CAP_MS + 25_000);
+  if (server) {
+    stopped++;
+    process.stdout.write(`stopped server (pid ${server.pid})\n`);
+  }
+  const log = createLogger({ name: 'hale-down', level: 'warn' });
+  for (const nd of await nodeDirs(dataDir)) {
+    const agent = await stopPidfile(join(nd, 'agent.pid'), 'SIGUSR2', STOP_PODS_GRACE_CAP_MS + 8_000);
+    if (agent) {
       stopped++;
-      process.stdout.write(`stopped ${name.replace(/\.pid$/, '')} (pid ${rec.pid})\n`);
+      process.stdout.write(`stopped agent (pid ${agent.pid}) and its pods\n`);
     }
-    await rm(file, { force: true });
+    const left = await cleanupNode(nd, log);
+    if (left > 0) {
+      stopped++;
+      process.stdout.write(`stopped ${left} container(s) left by an agent that was not running\n`);
+    }
   }
   if (stopped === 0) process.stdout.write('nothing running\n');
 }

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// The `hale` command. `server` runs the control plane; `up` is the local
-// all-in-one (today: the control plane alone; the node agent joins it in a
-// later issue); `down` stops what hale started under a data dir.
+// The `hale` command. `server` runs the control plane; `agent` one node
+// agent; `up` the local all-in-one (control plane + a node agent process);
+// `down` stops what hale started under a data dir, pods included.
 
 import { Command } from 'commander';
 import { runServer } from './server-command.js';
 import { runDown } from './down-command.js';
+import { runAgent } from './agent-command.js';
+import { runUp } from './up-command.js';
 import { defaultDataDir } from './data-dir.js';
 
 const program = new Command();
@@ -21,17 +23,41 @@ function serverOptions(cmd: Command): Command {
     .option('--tls-san <name>', 'extra name or IP for the serving certificate (repeatable)', collect, [] as string[])
     .option('--datastore <url>', 'sqlite://PATH (default: <data-dir>/state.db) or etcd://host:port[,host:port…]')
     .option('--service-cidr <cidr>', 'range for Service ClusterIPs', '10.43.0.0/16')
+    .option('--cluster-cidr <cidr>', 'range node pod CIDRs (a /24 each) come from', '10.42.0.0/16')
     .option('--compaction-interval <seconds>', 'how often the store is compacted (history kept: one interval)', '300')
     .option('--event-ttl <seconds>', 'how long Events are kept after they last occurred', '3600');
 }
 
-serverOptions(program.command('server').description('run the API server (and, as they land, controllers and scheduler)')).action(async (o) => {
+serverOptions(program.command('server').description('run the control plane: API server, scheduler and controllers')).action(async (o) => {
   await runServer(o);
 });
 
-serverOptions(program.command('up').description('run hale on this machine: the control plane (node agents join in a later release)')).action(async (o) => {
-  await runServer(o);
-});
+serverOptions(program.command('up').description('run hale on this machine: the control plane and a node agent'))
+  .option('--node-name <name>', 'name of the local node (default: the host name)')
+  .option('--host-mode', 'run pods without network/filesystem namespaces even as root')
+  .action(async (o) => {
+    await runUp(o);
+  });
+
+program
+  .command('agent')
+  .description('run a node agent that joins a hale server')
+  .requiredOption('--server <url>', 'the API server, e.g. https://10.0.0.1:6443')
+  .requiredOption('--token <token>', 'the join token from <server data-dir>/node-token')
+  .option('--node-name <name>', 'this node\'s name (default: the host name)')
+  .option('--runtime <runtime>', 'container runtime: process', 'process')
+  .option('--data-dir <dir>', 'where the agent keeps its state and container logs', defaultDataDir())
+  .option('--node-ip <ip>', 'the IP this node is reached at (default: first non-loopback IPv4)')
+  .option('--port <port>', 'port of the agent\'s HTTPS endpoint (logs); 0 picks one', '10250')
+  .option('--lease-renew <seconds>', 'how often the node Lease is renewed', '2')
+  .option('--lease-duration <seconds>', 'the node Lease duration', '8')
+  .option('--backoff-initial <seconds>', 'first crash-loop back-off delay', '1')
+  .option('--backoff-max <seconds>', 'longest crash-loop back-off delay', '60')
+  .option('--bridge <name>', 'Linux bridge for this node\'s pods', 'hale0')
+  .option('--host-mode', 'run pods without network/filesystem namespaces even as root')
+  .action(async (o) => {
+    await runAgent(o);
+  });
 
 program
   .command('down')

@@ -2,7 +2,7 @@
 // and `ready`, shut down cleanly on SIGINT/SIGTERM.
 
 import { join, resolve } from 'node:path';
-import { startApiServer } from '../apiserver/api-server.js';
+import { startControlPlane, DEFAULT_CLUSTER_CIDR } from '../controlplane/control-plane.js';
 import { createLogger } from '../lib/log/log.js';
 import { checkNotRunning } from '../lib/pidfile/pidfile.js';
 
@@ -15,6 +15,7 @@ export interface ServerCommandOptions {
   serviceCidr: string;
   compactionInterval: string;
   eventTtl: string;
+  clusterCidr?: string;
 }
 
 function seconds(flag: string, v: string): number {
@@ -27,19 +28,20 @@ export async function runServer(o: ServerCommandOptions): Promise<void> {
   const dataDir = resolve(o.dataDir);
   await checkNotRunning(join(dataDir, 'server.pid'), `data dir ${dataDir}; stop it with \`hale down --data-dir ${dataDir}\``);
   const logger = createLogger({ name: 'hale-server' });
-  const server = await startApiServer({
+  const cp = await startControlPlane({
     dataDir,
     listen: o.listen,
     advertiseAddresses: o.advertiseAddress,
     tlsSans: o.tlsSan,
     ...(o.datastore ? { datastore: o.datastore } : {}),
     serviceCidr: o.serviceCidr,
+    clusterCidr: o.clusterCidr ?? DEFAULT_CLUSTER_CIDR,
     compactionIntervalMs: seconds('--compaction-interval', o.compactionInterval),
     eventTtlMs: seconds('--event-ttl', o.eventTtl),
     logger,
   });
-  process.stdout.write(`kubeconfig: ${server.kubeconfigPath}\n`);
-  process.stdout.write(`server: ${server.url}\n`);
+  process.stdout.write(`kubeconfig: ${cp.api.kubeconfigPath}\n`);
+  process.stdout.write(`server: ${cp.api.url}\n`);
   process.stdout.write('ready\n');
   let stopping = false;
   const stop = (signal: string): void => {
@@ -48,7 +50,7 @@ export async function runServer(o: ServerCommandOptions): Promise<void> {
     logger.info({ signal }, 'shutting down');
     const hard = setTimeout(() => process.exit(1), 10_000);
     hard.unref();
-    server
+    cp
       .stop()
       .then(() => {
         logger.flush();

@@ -149,8 +149,31 @@ export function tooManyRequests(message: string, retryAfterSeconds?: number): Ap
   return new ApiError(429, 'TooManyRequests', message, retryAfterSeconds === undefined ? undefined : { retryAfterSeconds });
 }
 
+/** errors.NewTimeoutError: 504 Timeout, `Timeout: <message>`, with a retry hint. */
+export function timeout(message: string, retryAfterSeconds: number, causes?: StatusCause[]): ApiError {
+  return new ApiError(504, 'Timeout', `Timeout: ${message}`, { ...(causes ? { causes } : {}), retryAfterSeconds });
+}
+
+/**
+ * storage.NewTooLargeResourceVersionError: a read or watch at a resourceVersion
+ * the server has not reached. client-go recognises it by the cause and re-lists.
+ */
+export function tooLargeResourceVersion(wanted: number, current: number): ApiError {
+  return timeout(`Too large resource version: ${wanted}, current: ${current}`, 1, [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }]);
+}
+
 export function internalError(message: string): ApiError {
   return new ApiError(500, 'InternalError', `Internal error occurred: ${message}`);
+}
+
+/**
+ * field.Error.ErrorBody: the message without its `<field>: ` prefix. Causes
+ * carry this (the field is beside it), as errors.NewInvalid does; kubectl
+ * prints each cause as `<field>: <body>`, so a full message would show the field twice.
+ */
+export function errorBody(e: FieldError): string {
+  const prefix = `${e.field}: `;
+  return e.field && e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message;
 }
 
 /** 422 Invalid: `<Kind> "<name>" is invalid: [<error>, <error>]` with one cause per field error. */
@@ -159,6 +182,6 @@ export function invalid(kind: string, q: Qualified, errors: FieldError[]): ApiEr
   const joined = msgs.length === 1 ? msgs[0] : `[${msgs.join(', ')}]`;
   const details = detailsOf(q);
   details.kind = kind;
-  details.causes = errors.map((e) => ({ reason: e.type, message: e.message, field: e.field }));
+  details.causes = errors.map((e) => ({ reason: e.type, message: errorBody(e), field: e.field }));
   return new ApiError(422, 'Invalid', `${kind} "${q.name ?? ''}" is invalid: ${joined}`, details);
 }

@@ -1,41 +1,29 @@
 // Service address allocation: ClusterIPs from the service CIDR and NodePorts
 // from 30000–32767. Each allocated value is a key in the store created with
 // compare-and-swap (create fails if it exists), so two API servers on one
-// etcd can never hand out the same address. Released when the Service is
-// deleted or its create fails.
+// etcd can never hand out the same address.
 //
-// Known gap: a crash between allocation and the Service write leaks the
-// address until a repair loop (not yet written) reconciles keys with Services.
+// One write's lifecycle: `admit` claims what the new object uses and the old
+// one did not; `abort` gives exactly those back (failed validation, lost
+// race, dry run); `committed` releases what the old object used and the new
+// one does not (a port removed, NodePort → ClusterIP, → ExternalName) — only
+// after the compare-and-swap, so a write that lost its race never frees an
+// address the stored object still holds. `deleted` releases everything.
+//
+// Error texts are Kubernetes' (pkg/registry/core/service/storage/alloc.go).
+// Known gap: a crash between a claim and the Service write, or between the
+// write and a release, leaks the address until a repair loop exists.
 
 import { randomInt } from 'node:crypto';
 import type { KObject } from '../../api/object.js';
-import { ApiError } from '../../machinery/errors.js';
+import type { FieldError } from '../../api/field-errors.js';
+import { invalidValue } from '../../api/field-errors.js';
+import { invalidGo } from '../../api/validation/more-errors.js';
+import { goStringSlice } from '../../api/validation/go-syntax.js';
+import { internalError, invalid, type ApiError } from '../../machinery/errors.js';
 import type { Store } from '../../storage/store.js';
 import type { AdmissionPlugin, AdmissionRequest } from '../registry/hooks.js';
-
-export interface ServiceCidr {
-  base: number; // network address as uint32
-  size: number; // number of addresses
-}
-
-export function parseCidr(cidr: string): ServiceCidr {
-  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr);
-  if (!m) throw new Error(`invalid CIDR ${cidr}`);
-  const ip = ((Number(m[1]) << 24) >>> 0) + (Number(m[2]) << 16) + (Number(m[3]) << 8) + Number(m[4]);
-  const bits = Number(m[5]);
-  const size = 2 ** (32 - bits);
-  return { base: ip - (ip % size), size };
-}
-
-export function ipToString(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-}
-
-function ipToNumber(s: string): number | undefined {
-  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(s);
-  if (!m) return undefined;
-  return ((Number(m[1]) << 24) >>> 0) + (Number(m[2]) << 16) + (Number(m[3]) << 8) + Number(m[4]);
-}
+import { ipToNumber, ipToString, parseCidr } from './service-cidr.js';
 
 const IP_PREFIX = '/registry/serviceips/';
 const PORT_PREFIX = '/registry/servicenodeports/';
@@ -49,119 +37,144 @@ interface Spec {
   ports?: { nodePort?: number; port?: number; name?: string }[];
 }
 
-function invalidService(obj: KObject, field: string, value: unknown, detail: string): ApiError {
-  const msg = `${field}: Invalid value: ${JSON.stringify(value)}: ${detail}`;
-  return new ApiError(422, 'Invalid', `Service "${obj.metadata.name ?? ''}" is invalid: ${msg}`, {
-    name: obj.metadata.name ?? '',
-    kind: 'Service',
-    causes: [{ reason: 'FieldValueInvalid', message: msg, field }],
-  });
+function isService(req: { resource: { plural: string; group: string } }): boolean {
+  return req.resource.plural === 'services' && !req.resource.group;
+}
+
+/** The allocation keys an object holds, as stored (whatever its type says, so nothing it holds is ever forgotten). */
+export function heldKeys(obj: KObject | undefined): Set<string> {
+  const keys = new Set<string>();
+  if (!obj) return keys;
+  const spec = (obj.spec ?? {}) as Spec;
+  const ips = spec.clusterIPs ?? (spec.clusterIP ? [spec.clusterIP] : []);
+  for (const ip of ips) if (ip && ip !== 'None') keys.add(IP_PREFIX + ip);
+  for (const p of spec.ports ?? []) if (p.nodePort) keys.add(PORT_PREFIX + p.nodePort);
+  return keys;
+}
+
+function refuse(obj: KObject, e: FieldError): ApiError {
+  return invalid('Service', { resource: 'services', group: '', name: obj.metadata.name ?? '' }, [e]);
 }
 
 export function serviceAllocation(opts: { store: Store; cidr: string }): AdmissionPlugin {
   const { store } = opts;
   const range = parseCidr(opts.cidr);
-  // Per request: what this admission reserved, so abort can give it back.
+  // Per request: what this admission claimed, so abort can give back exactly that.
   const reserved = new WeakMap<AdmissionRequest, string[]>();
   const owner = (obj: KObject): string => JSON.stringify({ namespace: obj.metadata.namespace, name: obj.metadata.name });
 
-  async function claim(key: string, obj: KObject): Promise<boolean> {
+  async function claim(key: string, obj: KObject, claimed: string[]): Promise<boolean> {
     const r = await store.create(key, owner(obj));
+    if (r.ok) claimed.push(key);
     return r.ok;
   }
 
-  async function allocateIp(obj: KObject, keys: string[]): Promise<string> {
+  async function allocateIp(obj: KObject, claimed: string[]): Promise<string> {
     // Skip the network address and the first host (the `kubernetes` Service's, by convention).
     for (let i = 0; i < 64; i++) {
-      const n = range.base + 2 + randomInt(Math.max(1, range.size - 3));
-      const ip = ipToString(n);
-      if (await claim(IP_PREFIX + ip, obj)) {
-        keys.push(IP_PREFIX + ip);
-        return ip;
-      }
+      const ip = ipToString(range.base + 2 + randomInt(Math.max(1, range.size - 3)));
+      if (await claim(IP_PREFIX + ip, obj, claimed)) return ip;
     }
     for (let n = range.base + 2; n < range.base + range.size - 1; n++) {
       const ip = ipToString(n);
-      if (await claim(IP_PREFIX + ip, obj)) {
-        keys.push(IP_PREFIX + ip);
-        return ip;
-      }
+      if (await claim(IP_PREFIX + ip, obj, claimed)) return ip;
     }
-    throw invalidService(obj, 'spec.clusterIPs', [], 'failed to allocate IP: range is full');
+    throw internalError('failed to allocate a serviceIP: range is full');
   }
 
-  async function allocatePort(obj: KObject, keys: string[]): Promise<number> {
+  async function allocatePort(obj: KObject, claimed: string[]): Promise<number> {
     for (let i = 0; i < 64; i++) {
       const p = NODEPORT_MIN + randomInt(NODEPORT_MAX - NODEPORT_MIN + 1);
-      if (await claim(PORT_PREFIX + p, obj)) {
-        keys.push(PORT_PREFIX + p);
-        return p;
-      }
+      if (await claim(PORT_PREFIX + p, obj, claimed)) return p;
     }
-    throw invalidService(obj, 'spec.ports[0].nodePort', 0, 'failed to allocate a nodePort: range is full');
+    for (let p = NODEPORT_MIN; p <= NODEPORT_MAX; p++) {
+      if (await claim(PORT_PREFIX + p, obj, claimed)) return p;
+    }
+    throw internalError('failed to allocate a nodePort: range is full');
   }
 
-  async function release(keys: string[]): Promise<void> {
+  async function release(keys: Iterable<string>): Promise<void> {
     for (const k of keys) await store.delete(k);
+  }
+
+  async function admitClusterIP(obj: KObject, spec: Spec, old: Spec | undefined, held: Set<string>, claimed: string[]): Promise<void> {
+    if (!spec.clusterIP && spec.clusterIPs?.[0]) spec.clusterIP = spec.clusterIPs[0];
+    if (old && !spec.clusterIP && old.clusterIP) spec.clusterIP = old.clusterIP;
+    if (!spec.clusterIP) spec.clusterIP = await allocateIp(obj, claimed);
+    else if (spec.clusterIP !== 'None' && !held.has(IP_PREFIX + spec.clusterIP)) {
+      const ip = spec.clusterIP;
+      const n = ipToNumber(ip);
+      // A malformed address is validation's to report; nothing to claim.
+      if (n !== undefined) {
+        const ips = goStringSlice(spec.clusterIPs ?? [ip]);
+        if (n < range.base || n >= range.base + range.size) {
+          throw refuse(obj, invalidGo('spec.clusterIPs', ips, `failed to allocate IP ${ip}: the provided IP (${ip}) is not in the valid range. The range of valid IPs is ${range.text}`));
+        }
+        if (!(await claim(IP_PREFIX + ip, obj, claimed))) {
+          throw refuse(obj, invalidGo('spec.clusterIPs', ips, `failed to allocate IP ${ip}: provided IP is already allocated`));
+        }
+      }
+    }
+    spec.clusterIPs = [spec.clusterIP];
+  }
+
+  async function admitNodePorts(obj: KObject, spec: Spec, old: Spec | undefined, held: Set<string>, claimed: string[]): Promise<void> {
+    const oldByPort = new Map((old?.ports ?? []).filter((p) => p.nodePort).map((p) => [p.port, p.nodePort!]));
+    // Ports with one number (TCP and UDP of one service port) share a nodePort, as in Kubernetes.
+    const byPort = new Map<number | undefined, number>();
+    for (const [i, p] of (spec.ports ?? []).entries()) {
+      if (p.nodePort === undefined || p.nodePort === 0) {
+        const reuse = byPort.get(p.port) ?? oldByPort.get(p.port);
+        p.nodePort = reuse ?? (await allocatePort(obj, claimed));
+      } else {
+        const key = PORT_PREFIX + p.nodePort;
+        if (!held.has(key) && !claimed.includes(key)) {
+          const field = `spec.ports[${i}].nodePort`;
+          if (p.nodePort < NODEPORT_MIN || p.nodePort > NODEPORT_MAX) {
+            throw refuse(obj, invalidValue(field, p.nodePort, `provided port is not in the valid range. The range of valid ports is ${NODEPORT_MIN}-${NODEPORT_MAX}`));
+          }
+          if (!(await claim(key, obj, claimed))) throw refuse(obj, invalidValue(field, p.nodePort, 'provided port is already allocated'));
+        }
+      }
+      if (!byPort.has(p.port)) byPort.set(p.port, p.nodePort);
+    }
   }
 
   return {
     name: 'ServiceAllocation',
     async admit(req) {
-      if (req.resource.plural !== 'services' || req.resource.group || req.subresource) return;
-      if (req.op === 'delete') return;
+      if (!isService(req) || req.subresource || req.op === 'delete') return;
       const obj = req.obj;
       const spec = (obj.spec ?? {}) as Spec;
       obj.spec = spec;
-      const oldSpec = ((req.old?.spec ?? {}) as Spec);
-      const keys: string[] = [];
-      reserved.set(req, keys);
+      const old = req.old ? ((req.old.spec ?? {}) as Spec) : undefined;
+      // What the stored object already holds is this object's to keep: never claimed twice.
+      const held = heldKeys(req.old);
+      const claimed: string[] = [];
+      reserved.set(req, claimed);
       try {
-        if (spec.type !== 'ExternalName') {
-          if (!spec.clusterIP && spec.clusterIPs?.[0]) spec.clusterIP = spec.clusterIPs[0];
-          if (req.op === 'update' && !spec.clusterIP && oldSpec.clusterIP) spec.clusterIP = oldSpec.clusterIP;
-          if (!spec.clusterIP) {
-            spec.clusterIP = await allocateIp(obj, keys);
-          } else if (spec.clusterIP !== 'None' && spec.clusterIP !== oldSpec.clusterIP) {
-            const n = ipToNumber(spec.clusterIP);
-            if (n === undefined || n < range.base || n >= range.base + range.size) {
-              throw invalidService(obj, 'spec.clusterIPs', [spec.clusterIP], `failed to allocate IP ${spec.clusterIP}: the provided IP (${spec.clusterIP}) is not in the valid range. The range of valid IPs is ${ipToString(range.base)}/${32 - Math.log2(range.size)}`);
-            }
-            if (!(await claim(IP_PREFIX + spec.clusterIP, obj))) {
-              throw invalidService(obj, 'spec.clusterIPs', [spec.clusterIP], `failed to allocate IP ${spec.clusterIP}: provided IP is already allocated`);
-            }
-            keys.push(IP_PREFIX + spec.clusterIP);
-          }
-          spec.clusterIPs = [spec.clusterIP];
-        }
-        if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') {
-          const oldPorts = new Map((oldSpec.ports ?? []).map((p) => [p.port, p.nodePort]));
-          for (const [i, p] of (spec.ports ?? []).entries()) {
-            if (p.nodePort === undefined && oldPorts.get(p.port) !== undefined) p.nodePort = oldPorts.get(p.port)!;
-            if (p.nodePort === undefined) p.nodePort = await allocatePort(obj, keys);
-            else if (![...oldPorts.values()].includes(p.nodePort)) {
-              if (p.nodePort < NODEPORT_MIN || p.nodePort > NODEPORT_MAX) throw invalidService(obj, `spec.ports[${i}].nodePort`, p.nodePort, `provided port is not in the valid range. The range of valid ports is ${NODEPORT_MIN}-${NODEPORT_MAX}`);
-              if (!(await claim(PORT_PREFIX + p.nodePort, obj))) throw invalidService(obj, `spec.ports[${i}].nodePort`, p.nodePort, 'provided port is already allocated');
-              keys.push(PORT_PREFIX + p.nodePort);
-            }
-          }
-        }
+        if (spec.type !== 'ExternalName') await admitClusterIP(obj, spec, old, held, claimed);
+        if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') await admitNodePorts(obj, spec, old, held, claimed);
       } catch (err) {
-        await release(keys);
+        reserved.delete(req);
+        await release(claimed);
         throw err;
       }
     },
     async abort(req) {
-      const keys = reserved.get(req);
-      if (keys) await release(keys);
+      const claimed = reserved.get(req);
+      reserved.delete(req);
+      if (claimed) await release(claimed);
+    },
+    async committed(req) {
+      reserved.delete(req);
+      if (!isService(req) || req.op !== 'update') return;
+      const now = heldKeys(req.obj);
+      await release([...heldKeys(req.old)].filter((k) => !now.has(k)));
     },
     async deleted(resource, obj) {
       if (resource.plural !== 'services' || resource.group) return;
-      const spec = (obj.spec ?? {}) as Spec;
-      const keys: string[] = [];
-      for (const ip of spec.clusterIPs ?? (spec.clusterIP ? [spec.clusterIP] : [])) if (ip !== 'None') keys.push(IP_PREFIX + ip);
-      for (const p of spec.ports ?? []) if (p.nodePort) keys.push(PORT_PREFIX + p.nodePort);
-      await release(keys);
+      await release(heldKeys(obj));
     },
   };
 }

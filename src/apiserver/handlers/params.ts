@@ -1,8 +1,23 @@
-// Query parameters shared by the write verbs: dryRun, DeleteOptions.
+// Query parameters: integers as Kubernetes decodes them (limit,
+// timeoutSeconds), and those shared by the write verbs (dryRun, DeleteOptions).
 
 import { badRequest } from '../../machinery/errors.js';
 import { isJsonObject } from '../../api/object.js';
 import type { DeleteOptions } from '../registry/registry.js';
+
+/**
+ * An int64 query parameter, absent → undefined. Kubernetes converts with
+ * strconv.ParseInt and answers 400 with its error for anything else (`1.5`, `abc`, ``).
+ */
+export function int64Param(query: URLSearchParams, name: string): number | undefined {
+  const v = query.get(name);
+  if (v === null) return undefined;
+  const n = Number(v);
+  if (!/^[+-]?\d+$/.test(v) || !Number.isSafeInteger(n)) {
+    throw badRequest(`strconv.ParseInt: parsing ${JSON.stringify(v)}: ${/^[+-]?\d+$/.test(v) ? 'value out of range' : 'invalid syntax'}`);
+  }
+  return n;
+}
 
 export function dryRunOf(query: URLSearchParams): boolean {
   const vals = query.getAll('dryRun');

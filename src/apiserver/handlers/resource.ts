@@ -18,13 +18,15 @@ import type { Registry } from '../registry/registry.js';
 import { listObjects } from '../registry/list.js';
 import { buildFilter } from '../selection.js';
 import { serveWatch } from '../watch-stream.js';
-import { dryRunOf, deleteOptionsOf } from './params.js';
+import { dryRunOf, deleteOptionsOf, int64Param } from './params.js';
 import { sendList, sendObject, tableOf, includeObjectOf } from './render.js';
 import type { WatchMetrics } from './watch-metrics.js';
 
 export interface ResourceHandlerDeps {
   registry: Registry;
   watches: WatchMetrics;
+  /** between watch BOOKMARKs (default 10 s) */
+  bookmarkIntervalMs?: number;
 }
 
 export async function handleResource(o: { deps: ResourceHandlerDeps; req: IncomingMessage; res: ServerResponse; info: ResourceRequest; resource: ResourceInfo; query: URLSearchParams; ctx: RequestContext }): Promise<void> {
@@ -52,7 +54,7 @@ export async function handleResource(o: { deps: ResourceHandlerDeps; req: Incomi
         req: {
           namespace: ns,
           filter: buildFilter(r, query),
-          limit: Number(query.get('limit') ?? '0') || 0,
+          limit: Math.max(0, int64Param(query, 'limit') ?? 0),
           continueToken: query.get('continue') ?? '',
           resourceVersion: query.get('resourceVersion') ?? '',
           resourceVersionMatch: query.get('resourceVersionMatch') ?? '',
@@ -62,21 +64,22 @@ export async function handleResource(o: { deps: ResourceHandlerDeps; req: Incomi
       return;
     }
     case 'watch': {
-      const timeout = query.get('timeoutSeconds');
       const includeObject = includeObjectOf(query);
-      deps.watches.opened(r);
-      serveWatch({
+      // The open-watch gauge counts started streams only: a request refused before it starts is no watch.
+      await serveWatch({
         cache: registry.cache,
         req,
         res,
+        onOpen: () => deps.watches.opened(r),
         onClose: () => deps.watches.closed(r),
+        ...(deps.bookmarkIntervalMs !== undefined ? { bookmarkIntervalMs: deps.bookmarkIntervalMs } : {}),
         watch: {
           resource: r,
           namespace: ns,
           name: info.name,
           filter: buildFilter(r, query),
           resourceVersion: query.get('resourceVersion') ?? '',
-          timeoutSeconds: timeout !== null && timeout !== '' ? Number(timeout) : undefined,
+          timeoutSeconds: int64Param(query, 'timeoutSeconds'),
           bookmarks: query.get('allowWatchBookmarks') === 'true',
           sendInitialEvents: sendInitialEventsOf(query),
           render: table ? (obj: KObject) => tableOf(r, [obj], { includeObject }) : undefined,

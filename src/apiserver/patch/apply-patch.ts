@@ -1,14 +1,16 @@
 // The one entry point for PATCH bodies: picks the patch algorithm from the
 // request's Content-Type, exactly the three types kube-apiserver applies
 // without server-side apply. Invariants: returns a new object and never
-// mutates `original` or `patch`; every failure is an ApiError (400 malformed,
-// 422 inapplicable JSON patch, 413 too many operations, 415 unknown type).
+// mutates `original` or `patch`; every failure is an ApiError (400 malformed
+// or nesting too deep, 422 inapplicable JSON patch, 413 too many operations,
+// 415 unknown type).
 
 import type { JsonObject } from '../../api/object.js';
 import type { ApiError } from '../../machinery/errors.js';
 import { jsonPatch } from './json-patch.js';
 import { mergePatch } from './merge-patch.js';
-import { unsupportedPatchType } from './patch-errors.js';
+import { malformedPatch, unsupportedPatchType } from './patch-errors.js';
+import { valueDepthError } from '../json-depth.js';
 import type { PatchSchema } from './schema.js';
 import { strategicMergePatch } from './strategic-merge.js';
 
@@ -32,7 +34,14 @@ export interface ApplyPatchOptions {
 }
 
 export function applyPatch(opts: ApplyPatchOptions): JsonObject {
-  const type = patchMediaType(opts.contentType);
+  const result = patchWith(patchMediaType(opts.contentType), opts);
+  // A JSON patch path can put a value below the original's deepest level: the sum may exceed the bound.
+  const tooDeep = valueDepthError(result);
+  if (tooDeep) throw malformedPatch(`error decoding patch: the patched object ${tooDeep}`);
+  return result;
+}
+
+function patchWith(type: string, opts: ApplyPatchOptions): JsonObject {
   switch (type) {
     case JSON_PATCH:
       return jsonPatch(opts.original, opts.patch);

@@ -3,10 +3,15 @@
 // page; later pages come from the cache while the resource has not changed
 // since, and otherwise from the store at that revision (410 once compacted),
 // so a paged list is always one consistent snapshot.
+//
+// Tokens come back from clients, so they are checked as storage.DecodeContinue
+// checks them (a revision the server has issued, a clean relative start key)
+// before anything reaches the store: a forged token is a 400, never a 500.
+// A resourceVersion the store has not reached is 504 "Too large resource version".
 
 import type { KObject } from '../../api/object.js';
 import type { ResourceInfo } from '../../api/resources.js';
-import { badRequest, expired, ApiError } from '../../machinery/errors.js';
+import { badRequest, expired, tooLargeResourceVersion } from '../../machinery/errors.js';
 import { StoreError, type Store } from '../../storage/store.js';
 import { collectionPrefix, storageResource } from '../watchcache/keys.js';
 import type { CacheEntry } from '../watchcache/resource-cache.js';
@@ -40,16 +45,30 @@ function encodeToken(rv: number, start: string): string {
   return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start })).toString('base64url');
 }
 
-function decodeToken(t: string): Token {
-  try {
-    const tok = JSON.parse(Buffer.from(t, 'base64').toString('utf8')) as Token;
-    if (tok.v !== 'meta.k8s.io/v1' || typeof tok.rv !== 'number' || typeof tok.start !== 'string') throw new Error('bad token');
-    return tok;
-  } catch {
-    throw badRequest('continue key is not valid: the continue token could not be decoded');
-  }
+const invalidToken = (detail: string): Error => badRequest(`invalid continue token: continue key is not valid${detail ? `: ${detail}` : ''}`);
+
+/** `a/b` stays `a/b`; `../x`, `a//b`, `./a`, `a/` are not what the server issues (path.Clean would change them). */
+function cleanRelativeKey(start: string): boolean {
+  return start.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..');
 }
 
+function decodeToken(t: string): Token {
+  let tok: unknown;
+  try {
+    tok = JSON.parse(Buffer.from(t, 'base64').toString('utf8'));
+  } catch (err) {
+    // JSON.parse's SyntaxError is the only failure here (Buffer.from never throws for a string).
+    throw invalidToken((err as Error).message);
+  }
+  const { v, rv, start } = (typeof tok === 'object' && tok !== null ? tok : {}) as Partial<Token>;
+  if (v !== 'meta.k8s.io/v1') throw invalidToken('server does not recognize this encoded version');
+  if (typeof rv !== 'number' || !Number.isSafeInteger(rv) || rv <= 0) throw invalidToken('incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+  if (typeof start !== 'string' || start === '') throw invalidToken('encoded start key empty (version meta.k8s.io/v1)');
+  if (!cleanRelativeKey(start)) throw invalidToken(JSON.stringify(start));
+  return { v, rv, start };
+}
+
+const TOO_OLD_LIST = 'The resourceVersion for the provided list is too old.';
 const TOO_OLD_CONTINUE =
   'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.';
 
@@ -68,7 +87,9 @@ export async function listObjects(opts: { store: Store; cache: WatchCache; resou
     if (rc.lastChange <= tok.rv && cache.revision >= tok.rv) {
       return pageFromCache({ cache, resource, prefix, startKey, limit, filter: req.filter, rv: tok.rv });
     }
-    return pageFromStore({ store, prefix, startKey, limit, filter: req.filter, rv: tok.rv });
+    // No server issues a token ahead of the store: this one was made up.
+    if (tok.rv > (await store.currentRevision())) throw invalidToken('incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+    return pageFromStore({ store, prefix, startKey, limit, filter: req.filter, rv: tok.rv, tooOld: TOO_OLD_CONTINUE });
   }
 
   const rvParam = req.resourceVersion;
@@ -76,15 +97,19 @@ export async function listObjects(opts: { store: Store; cache: WatchCache; resou
     // Consistent read: the cache must have caught up with the store's current revision.
     const current = await store.currentRevision();
     const ok = await cache.waitFor(current);
-    if (!ok) throw new ApiError(504, 'Timeout', 'Too large resource version: the watch cache is not yet up to date');
+    if (!ok) throw tooLargeResourceVersion(current, cache.revision);
   } else if (rvParam !== '0') {
     const want = Number(rvParam);
-    if (!Number.isInteger(want) || want < 0) throw badRequest(`invalid resource version: ${JSON.stringify(rvParam)}`);
+    if (!/^\d+$/.test(rvParam) || !Number.isSafeInteger(want)) throw badRequest(`invalid resource version: ${JSON.stringify(rvParam)}`);
     if (req.resourceVersionMatch === 'Exact') {
-      return pageFromStore({ store, prefix, startKey: prefix, limit, filter: req.filter, rv: want });
+      // Kubernetes 1.32 passes etcd's "required revision is a future revision" through as a 500;
+      // hale answers what the same condition gets under NotOlderThan, which clients recover from.
+      const current = await store.currentRevision();
+      if (want > current) throw tooLargeResourceVersion(want, current);
+      return pageFromStore({ store, prefix, startKey: prefix, limit, filter: req.filter, rv: want, tooOld: TOO_OLD_LIST });
     }
     const ok = await cache.waitFor(want, 3000);
-    if (!ok) throw new ApiError(504, 'Timeout', `Too large resource version: ${want}, current: ${cache.revision}`, { retryAfterSeconds: 1 });
+    if (!ok) throw tooLargeResourceVersion(want, cache.revision);
   }
   return pageFromCache({ cache, resource, prefix, startKey: prefix, limit, filter: req.filter, rv: cache.revision });
 }
@@ -108,7 +133,7 @@ function pageFromCache(o: { cache: WatchCache; resource: ResourceInfo; prefix: s
 
 export const ALL: ObjectFilter = () => true;
 
-async function pageFromStore(o: { store: Store; prefix: string; startKey: string; limit: number; filter: ObjectFilter; rv: number }): Promise<ListPage> {
+async function pageFromStore(o: { store: Store; prefix: string; startKey: string; limit: number; filter: ObjectFilter; rv: number; tooOld: string }): Promise<ListPage> {
   const entries: CacheEntry[] = [];
   let start = o.startKey;
   try {
@@ -127,7 +152,7 @@ async function pageFromStore(o: { store: Store; prefix: string; startKey: string
       start = last.key + '\0';
     }
   } catch (err) {
-    if (err instanceof StoreError && err.code === 'compacted') throw expired(TOO_OLD_CONTINUE);
+    if (err instanceof StoreError && err.code === 'compacted') throw expired(o.tooOld);
     throw err;
   }
   return { entries, resourceVersion: String(o.rv) };

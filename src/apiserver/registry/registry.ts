@@ -8,10 +8,12 @@
 // Invariant: every write is a compare-and-swap on the revision the decision
 // was made from; a lost race is retried from a fresh read only when the
 // client did not pin a resourceVersion, otherwise it is a 409 Conflict.
+// Side effects that must not happen for a write that loses its race
+// (releasing allocations, orphaning dependents) run only after the commit.
 
 import { randomUUID } from 'node:crypto';
 import type { KObject } from '../../api/object.js';
-import { resourceKey, type ResourceInfo } from '../../api/resources.js';
+import type { ResourceInfo } from '../../api/resources.js';
 import {
   ApiError,
   alreadyExists,
@@ -29,8 +31,9 @@ import type { RequestContext } from './context.js';
 import type { AdmissionPlugin, AdmissionRequest, Validator } from './hooks.js';
 import { generateName, rfc3339 } from './names.js';
 import { normalizeObject } from './normalize.js';
-import { podGracePeriod, strategyFor } from './strategy.js';
-import { specChanged, deepEqual } from './compare.js';
+import { strategyFor } from './strategy.js';
+import { deepEqual } from './compare.js';
+import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER, planDelete, readyToGo, type PropagationPolicy } from './deletion.js';
 import { dropServiceTypeDependentFields } from '../../api/defaults/service.js';
 import { toServed, toStorage } from '../../api/conversion/conversion.js';
 
@@ -40,12 +43,31 @@ export interface RegistryOptions {
   clock: Clock;
   validator: Validator;
   admission?: AdmissionPlugin[];
+  /**
+   * failures of work that follows a committed write (releasing allocations):
+   * the write stands, so they are reported here instead of failing the request.
+   * Without it they propagate to the caller.
+   */
+  reportError?: (msg: string, err: unknown) => void;
 }
 
 export interface DeleteOptions {
   gracePeriodSeconds?: number;
-  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  propagationPolicy?: PropagationPolicy;
   preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+/**
+ * The garbage-collection seam (registry/cascade.ts until the garbage
+ * collector controller exists). Both calls come after the store commit.
+ */
+export interface GarbageCollector {
+  /** an object left the store: collect dependents whose owners are all gone */
+  deleted(r: ResourceInfo, obj: KObject): void;
+  /** a delete marked `obj` with the orphan or foregroundDeletion finalizer: do that work, then remove the finalizer */
+  finalizing(r: ResourceInfo, obj: KObject): void;
+  /** an object was created: if it names owners that are already gone, it is collected */
+  created(r: ResourceInfo, obj: KObject): void;
 }
 
 export interface DeleteResult {
@@ -73,10 +95,9 @@ export class Registry {
   private readonly clock: Clock;
   private readonly validator: Validator;
   private readonly admission: AdmissionPlugin[];
-  /** called after an object left the store (the dependents' cascade hooks in here) */
-  onDeleted: ((r: ResourceInfo, obj: KObject) => void) | undefined;
-  /** releases an owner's dependents before an Orphan delete */
-  orphan: ((r: ResourceInfo, owner: KObject) => Promise<void>) | undefined;
+  private readonly reportError: ((msg: string, err: unknown) => void) | undefined;
+  /** owner references are honoured only when a collector is installed */
+  gc: GarbageCollector | undefined;
 
   constructor(opts: RegistryOptions) {
     this.store = opts.store;
@@ -84,6 +105,7 @@ export class Registry {
     this.clock = opts.clock;
     this.validator = opts.validator;
     this.admission = opts.admission ?? [];
+    this.reportError = opts.reportError;
   }
 
   /** A stored value as `r` serves it. */
@@ -129,9 +151,27 @@ export class Registry {
     for (const p of plugins) await p.abort?.(req);
   }
 
+  /** The write is committed; what follows cannot undo it, so a failure is reported, not thrown (when a reporter is set). */
+  private async afterCommit(what: string, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (err) {
+      if (!this.reportError) throw err;
+      this.reportError(what, err);
+    }
+  }
+
+  private async commitAdmission(plugins: AdmissionPlugin[], req: AdmissionRequest): Promise<void> {
+    await this.afterCommit('admission post-commit step failed', async () => {
+      for (const p of plugins) await p.committed?.(req);
+    });
+  }
+
   private async notifyDeleted(r: ResourceInfo, obj: KObject): Promise<void> {
-    for (const p of this.admission) await p.deleted?.(r, obj);
-    this.onDeleted?.(r, obj);
+    await this.afterCommit('releasing a deleted object\'s resources failed', async () => {
+      for (const p of this.admission) await p.deleted?.(r, obj);
+    });
+    this.gc?.deleted(r, obj);
   }
 
   private validateOrThrow(r: ResourceInfo, obj: KObject, errors: { length: number } & Parameters<typeof invalid>[2]): void {
@@ -179,6 +219,7 @@ export class Registry {
         throw alreadyExists(q(r, prepared.metadata.name ?? ''));
       }
       prepared.metadata.resourceVersion = String(res.revision);
+      this.gc?.created(r, prepared);
       return this.withTypeMeta(r, prepared);
     }
   }
@@ -229,9 +270,11 @@ export class Registry {
       if (!sub && r.plural === 'services' && !r.group) dropServiceTypeDependentFields(next, current);
       if (!sub) this.validator.applyDefaults(r, next);
       normalizeObject(next);
-      // Generation moves only when the (defaulted) spec changed.
-      if (r.hasGeneration) next.metadata.generation = (current.metadata.generation ?? 1) + (!sub && specChanged(next, current) ? 1 : 0);
-      else delete next.metadata.generation;
+      // Generation moves when the (defaulted) spec changed, or what else the kind's strategy counts.
+      if (r.hasGeneration) {
+        const bump = !sub && strategyFor(r).bumpsGeneration(next, current);
+        next.metadata.generation = (current.metadata.generation ?? 1) + (bump ? 1 : 0);
+      } else delete next.metadata.generation;
       const req: AdmissionRequest = { op: 'update', resource: r, subresource: sub, obj: next, old: current, ctx: opts.ctx };
       const admitted = await this.runAdmission(req);
       try {
@@ -259,10 +302,13 @@ export class Registry {
       if (readyToGo(r, next)) {
         const del = await this.store.delete(key, kv.modRevision);
         if (!del.ok) {
+          await this.abortAdmission(admitted, req);
           if (opts.pinnedRv) throw conflict(q(r, name));
+          if (!del.current) throw notFound(q(r, name));
           continue;
         }
         next.metadata.resourceVersion = String(del.revision);
+        await this.commitAdmission(admitted, req);
         await this.notifyDeleted(r, next);
         return { obj: next, created: false };
       }
@@ -274,6 +320,7 @@ export class Registry {
         continue;
       }
       next.metadata.resourceVersion = String(res.revision);
+      await this.commitAdmission(admitted, req);
       return { obj: next, created: false };
     }
     throw conflict(q(r, name), 'too many concurrent writers; try again');
@@ -283,9 +330,15 @@ export class Registry {
     const s = strategyFor(r);
     const cm = current.metadata;
     if (sub === 'binding') {
-      // Binding may set spec.nodeName (once, checked by bindPod) and add annotations; nothing else.
+      // Binding may set spec.nodeName (once, checked by bindPod), the PodScheduled condition and annotations; nothing else.
       const next = clone(current);
       next.spec = { ...((next.spec ?? {}) as object), nodeName: (desired.spec as { nodeName?: string } | undefined)?.nodeName };
+      const scheduled = ((desired.status ?? {}) as { conditions?: { type: string }[] }).conditions?.find((c) => c.type === 'PodScheduled');
+      if (scheduled) {
+        const st = { ...((next.status ?? {}) as { conditions?: { type: string }[] }) };
+        st.conditions = [...(st.conditions ?? []).filter((c) => c.type !== 'PodScheduled'), scheduled];
+        next.status = st;
+      }
       if (desired.metadata.annotations) next.metadata.annotations = desired.metadata.annotations;
       return next;
     }
@@ -323,6 +376,7 @@ export class Registry {
       if (current.status !== undefined) next.status = clone(current.status);
       else delete next.status;
     }
+    s.prepareForUpdate(next, current);
     return next;
   }
 
@@ -332,69 +386,38 @@ export class Registry {
       const kv = await this.store.get(key);
       if (!kv) throw notFound(q(r, name));
       const current = this.decode(r, kv);
-      const m = current.metadata;
       if (attempt === 0) await this.runAdmission({ op: 'delete', resource: r, subresource: '', obj: current, old: current, ctx });
-      if (opts.propagationPolicy === 'Orphan' && !ctx.dryRun && this.orphan) await this.orphan(r, current);
-      const pre = opts.preconditions;
-      if (pre?.uid && pre.uid !== m.uid) {
-        throw new ApiError(409, 'Conflict', `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${m.uid}`, { name, kind: r.plural, ...(r.group ? { group: r.group } : {}) });
-      }
-      if (pre?.resourceVersion && pre.resourceVersion !== m.resourceVersion) {
-        throw new ApiError(409, 'Conflict', `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${m.resourceVersion}`, { name, kind: r.plural, ...(r.group ? { group: r.group } : {}) });
-      }
-      const next = clone(current);
-      const nm = next.metadata;
-      let keep = false;
-      // Graceful deletion: a pod a node may be running gets a deadline; its node finishes the delete.
-      if (resourceKey(r) === 'pods') {
-        const grace = podGracePeriod(current, opts.gracePeriodSeconds);
-        const now = this.clock.now();
-        if (grace > 0) {
-          const deadline = now + grace * 1000;
-          const existing = m.deletionTimestamp ? Date.parse(m.deletionTimestamp) : Infinity;
-          if (deadline < existing) {
-            nm.deletionTimestamp = rfc3339(deadline);
-            nm.deletionGracePeriodSeconds = grace;
-          }
-          keep = true;
-        } else if (m.deletionTimestamp || (m.finalizers?.length ?? 0) > 0) {
-          nm.deletionGracePeriodSeconds = 0;
-          nm.deletionTimestamp = m.deletionTimestamp ?? rfc3339(now);
-        }
-      }
-      if (opts.propagationPolicy === 'Foreground' && !nm.finalizers?.includes('foregroundDeletion') && !m.deletionTimestamp) {
-        // Without a garbage collector yet, foreground deletion removes dependents first, here.
-      }
-      if ((nm.finalizers?.length ?? 0) > 0) {
-        if (!nm.deletionTimestamp) nm.deletionTimestamp = rfc3339(this.clock.now());
-        if (nm.deletionGracePeriodSeconds === undefined) nm.deletionGracePeriodSeconds = 0;
-        keep = true;
-      }
-      if (r.plural === 'namespaces' && !r.group) {
-        const fin = ((current.spec ?? {}) as { finalizers?: string[] }).finalizers ?? [];
-        if (fin.length > 0) {
-          if (!nm.deletionTimestamp) nm.deletionTimestamp = rfc3339(this.clock.now());
-          nm.deletionGracePeriodSeconds = 0;
-          next.status = { ...((next.status ?? {}) as object), phase: 'Terminating' };
-          keep = true;
-        }
-      }
+      checkDeletePreconditions(r, current, opts.preconditions);
+      const { next, keep } = planDelete({
+        resource: r,
+        current,
+        gracePeriodSeconds: opts.gracePeriodSeconds,
+        propagationPolicy: opts.propagationPolicy,
+        collector: this.gc !== undefined,
+        now: this.clock.now(),
+      });
+      const pinned = opts.preconditions?.resourceVersion;
       if (keep) {
-        if (deepEqual(next, current)) return { obj: current, deleted: false };
+        if (deepEqual(next, current)) {
+          // Nothing to write; a collector that lost its work (a crash) is handed it again.
+          if (!ctx.dryRun) this.handToCollector(r, current);
+          return { obj: current, deleted: false };
+        }
         if (ctx.dryRun) return { obj: next, deleted: false };
-        delete nm.resourceVersion;
+        delete next.metadata.resourceVersion;
         const res = await this.store.update(key, this.encode(r, next), kv.modRevision);
         if (!res.ok) {
-          if (pre?.resourceVersion) throw conflict(q(r, name));
+          if (pinned) throw conflict(q(r, name));
           continue;
         }
-        nm.resourceVersion = String(res.revision);
+        next.metadata.resourceVersion = String(res.revision);
+        this.handToCollector(r, next);
         return { obj: next, deleted: false };
       }
       if (ctx.dryRun) return { obj: current, deleted: true };
       const res = await this.store.delete(key, kv.modRevision);
       if (!res.ok) {
-        if (pre?.resourceVersion) throw conflict(q(r, name));
+        if (pinned) throw conflict(q(r, name));
         continue;
       }
       await this.notifyDeleted(r, current);
@@ -402,16 +425,24 @@ export class Registry {
     }
     throw conflict(q(r, name), 'too many concurrent writers; try again');
   }
+
+  /** After the commit: an object carrying a garbage-collection finalizer is the collector's to finish. */
+  private handToCollector(r: ResourceInfo, obj: KObject): void {
+    const f = obj.metadata.finalizers ?? [];
+    if (obj.metadata.deletionTimestamp && (f.includes(ORPHAN_FINALIZER) || f.includes(FOREGROUND_FINALIZER))) this.gc?.finalizing(r, obj);
+  }
 }
 
-/** Being deleted, no finalizer left, no grace period running: the object leaves the store. */
-function readyToGo(r: ResourceInfo, o: KObject): boolean {
-  const m = o.metadata;
-  if (!m.deletionTimestamp || (m.finalizers?.length ?? 0) > 0 || (m.deletionGracePeriodSeconds ?? 0) > 0) return false;
-  if (r.plural === 'namespaces' && !r.group) {
-    return (((o.spec ?? {}) as { finalizers?: string[] }).finalizers?.length ?? 0) === 0;
+/** DeleteOptions.preconditions, checked against the stored object before anything is decided or written. */
+function checkDeletePreconditions(r: ResourceInfo, current: KObject, pre: DeleteOptions['preconditions']): void {
+  const m = current.metadata;
+  const details = { name: m.name ?? '', kind: r.plural, ...(r.group ? { group: r.group } : {}) };
+  if (pre?.uid && pre.uid !== m.uid) {
+    throw new ApiError(409, 'Conflict', `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${m.uid}`, details);
   }
-  return true;
+  if (pre?.resourceVersion && pre.resourceVersion !== m.resourceVersion) {
+    throw new ApiError(409, 'Conflict', `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${m.resourceVersion}`, details);
+  }
 }
 
 function stripRv(o: KObject): KObject {

@@ -1,9 +1,11 @@
 // Per-resource behaviour of the generic registry, as Kubernetes' REST
 // strategies define it: which kinds reset status on create, keep spec and
-// status apart, may be created by PUT, and delete gracefully.
+// status apart, may be created by PUT, what a main-resource update may not
+// change (PrepareForUpdate), when generation moves, and graceful deletion.
 
 import type { KObject } from '../../api/object.js';
 import { resourceKey, type ResourceInfo } from '../../api/resources.js';
+import { deepEqual, specChanged } from './compare.js';
 
 export interface Strategy {
   /** main-resource writes keep the stored status; status writes keep everything else */
@@ -12,6 +14,10 @@ export interface Strategy {
   statusOnCreate: ((obj: KObject) => unknown) | undefined;
   /** PUT of a missing object creates it */
   allowCreateOnUpdate: boolean;
+  /** a main-resource update keeps what only a subresource may change (runs after the generic metadata rules) */
+  prepareForUpdate: (next: KObject, current: KObject) => void;
+  /** the update moves metadata.generation (for kinds that keep one) */
+  bumpsGeneration: (next: KObject, current: KObject) => boolean;
 }
 
 const emptyStatus = (): unknown => ({});
@@ -37,12 +43,46 @@ const STATUS_ON_CREATE: Record<string, (obj: KObject) => unknown> = {
 
 const CREATE_ON_UPDATE = new Set(['endpoints', 'events', 'leases.coordination.k8s.io', 'events.events.k8s.io']);
 
+const keepNothing = (): void => undefined;
+
+/**
+ * namespaceStrategy.PrepareForUpdate: spec.finalizers change only through
+ * namespaces/finalize (status only through /status, kept by hasStatus).
+ * Without this a PUT could empty the finalizers of a Terminating namespace
+ * and have it deleted with its objects still inside.
+ */
+function keepNamespaceFinalizers(next: KObject, current: KObject): void {
+  const old = (current.spec ?? {}) as { finalizers?: unknown };
+  const spec = { ...((next.spec ?? {}) as Record<string, unknown>) };
+  if (old.finalizers === undefined) delete spec.finalizers;
+  else spec.finalizers = structuredClone(old.finalizers);
+  next.spec = spec;
+}
+
+const PREPARE_FOR_UPDATE: Record<string, (next: KObject, current: KObject) => void> = {
+  namespaces: keepNamespaceFinalizers,
+};
+
+/**
+ * deploymentStrategy.PrepareForUpdate also bumps generation on annotation
+ * changes ("annotations are copied from deployments to their replica sets");
+ * every other kind (ReplicaSet, StatefulSet, DaemonSet, …) only on spec changes.
+ */
+const deploymentGeneration = (next: KObject, current: KObject): boolean =>
+  specChanged(next, current) || !deepEqual(next.metadata.annotations ?? {}, current.metadata.annotations ?? {});
+
+const BUMPS_GENERATION: Record<string, (next: KObject, current: KObject) => boolean> = {
+  'deployments.apps': deploymentGeneration,
+};
+
 export function strategyFor(r: ResourceInfo): Strategy {
   const key = resourceKey(r);
   return {
     hasStatus: r.subresources.some((s) => s.name === 'status'),
     statusOnCreate: STATUS_ON_CREATE[key],
     allowCreateOnUpdate: CREATE_ON_UPDATE.has(key),
+    prepareForUpdate: PREPARE_FOR_UPDATE[key] ?? keepNothing,
+    bumpsGeneration: BUMPS_GENERATION[key] ?? specChanged,
   };
 }
 

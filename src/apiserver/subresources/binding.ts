@@ -4,7 +4,8 @@
 import type { KObject } from '../../api/object.js';
 import { ApiError, badRequest } from '../../machinery/errors.js';
 
-export function bindPod(pod: KObject, binding: KObject): KObject {
+/** `now` is the RFC 3339 time of the binding: PodScheduled turns True then, as kube-apiserver's assignPod does. */
+export function bindPod(pod: KObject, binding: KObject, now: string = new Date().toISOString().replace(/\.\d+Z$/, 'Z')): KObject {
   const target = (binding.target ?? {}) as { kind?: string; name?: string };
   if (!target.name) throw badRequest('target.name: Required value');
   if (target.kind && target.kind !== 'Node') throw badRequest(`target.kind: Unsupported value: ${JSON.stringify(target.kind)}: supported values: "Node"`);
@@ -18,6 +19,11 @@ export function bindPod(pod: KObject, binding: KObject): KObject {
   }
   const next = structuredClone(pod);
   next.spec = { ...((next.spec ?? {}) as object), nodeName: target.name };
+  const status = { ...((next.status ?? {}) as { conditions?: { type: string }[] }) };
+  const conditions = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
+  conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now } as { type: string });
+  status.conditions = conditions;
+  next.status = status;
   const bm = binding.metadata ?? {};
   if (bm.annotations) next.metadata.annotations = { ...(next.metadata.annotations ?? {}), ...bm.annotations };
   return next;

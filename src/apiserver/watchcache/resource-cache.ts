@@ -39,6 +39,24 @@ export function entryJson(e: CacheEntry): string {
   return e.json;
 }
 
+const leaves = new WeakMap<CacheEvent, CacheEntry>();
+
+/**
+ * What a watcher whose selector the object stops matching receives as
+ * DELETED: the last state it matched (`prev`) at this event's
+ * resourceVersion, as the cacher's convertToWatchEvent sends it. Made once per
+ * event and shared by every watcher (cached objects are read-only).
+ */
+export function leaveEntry(ev: CacheEvent): CacheEntry {
+  const prev = ev.prev ?? ev.entry;
+  let e = leaves.get(ev);
+  if (!e) {
+    e = { key: prev.key, rev: ev.rev, obj: { ...prev.obj, metadata: { ...prev.obj.metadata, resourceVersion: String(ev.rev) } } };
+    leaves.set(ev, e);
+  }
+  return e;
+}
+
 export class ResourceCache {
   readonly name: string;
   readonly items = new Map<string, CacheEntry>();

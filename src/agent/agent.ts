@@ -1,0 +1,234 @@
+// The node agent (hale's kubelet): registers its Node, renews its Lease,
+// watches the pods bound to it and runs one PodWorker per pod on a Runtime.
+// It never stops on an error: informers retry, workers requeue.
+//
+// Static stability: stopping the agent leaves containers running (the
+// runtime's supervisors hold them); `stopPods()` is the explicit "stop my
+// pods" that `hale up` uses on shutdown.
+
+import type { KObject } from '../api/object.js';
+import type { ApiClient } from '../client/api-client.js';
+import { Informer } from '../client/informer.js';
+import { NODES, PODS } from '../client/resources.js';
+import type { Clock } from '../lib/clock/clock.js';
+import type { Logger } from '../lib/log/log.js';
+import { ApiError } from '../machinery/errors.js';
+import { EventRecorder } from '../client/event-recorder.js';
+import { LeaseKeeper } from './node/lease.js';
+import { newNode, nodeStatus, type NodeFacts } from './node/node-object.js';
+import { PodWorker, type PodWorkerDeps } from './pods/pod-worker.js';
+import type { PodStatusJson } from './pods/pod-types.js';
+import { KUBELET_CONDITIONS } from './pods/pod-status.js';
+import type { Runtime } from './runtime/runtime.js';
+
+export interface AgentOptions {
+  client: ApiClient;
+  facts: NodeFacts;
+  clock: Clock;
+  log: Logger;
+  /** builds the runtime once the control plane assigned the node's pod CIDR */
+  runtime: (podCidr: string) => Promise<Runtime>;
+  /** what each pod worker needs beyond the runtime */
+  workerDeps: (runtime: Runtime, recorder: EventRecorder) => Omit<PodWorkerDeps, 'runtime' | 'recorder' | 'publish' | 'finishDeletion'>;
+  leaseRenewMs?: number;
+  leaseDurationSeconds?: number;
+  nodeStatusMs?: number;
+  onRenewed?: (sentAtMonotonicMs: number) => void;
+}
+
+const NODE_READY = { ready: true, readyReason: 'KubeletReady', readyMessage: 'kubelet is posting ready status' };
+
+export class Agent {
+  private readonly opts: AgentOptions;
+  private readonly abort = new AbortController();
+  private readonly workers = new Map<string, PodWorker>();
+  private node: KObject | undefined;
+  private lease: LeaseKeeper | undefined;
+  private runtime: Runtime | undefined;
+  private recorder: EventRecorder;
+  private statusTimer: NodeJS.Timeout | undefined;
+  private podInformer: Informer | undefined;
+
+  constructor(opts: AgentOptions) {
+    this.opts = opts;
+    this.recorder = new EventRecorder({ client: opts.client, source: { component: 'kubelet', host: opts.facts.name }, clock: opts.clock, log: opts.log });
+  }
+
+  /** The pod as the agent's informer last saw it. */
+  findPod(namespace: string, name: string): KObject | undefined {
+    return this.podInformer?.get(`${namespace}/${name}`);
+  }
+
+  get nodeName(): string {
+    return this.opts.facts.name;
+  }
+
+  /** Registers the node and starts everything; resolves once pods are being synced. */
+  async start(): Promise<void> {
+    const { client, facts, log } = this.opts;
+    this.node = await this.register();
+    this.lease = new LeaseKeeper({
+      client,
+      nodeName: facts.name,
+      nodeUid: () => this.node?.metadata.uid,
+      clock: this.opts.clock,
+      log,
+      ...(this.opts.leaseRenewMs !== undefined ? { renewMs: this.opts.leaseRenewMs } : {}),
+      ...(this.opts.leaseDurationSeconds !== undefined ? { durationSeconds: this.opts.leaseDurationSeconds } : {}),
+      ...(this.opts.onRenewed ? { onRenewed: this.opts.onRenewed } : {}),
+    });
+    this.lease.start();
+    const podCidr = await this.waitForPodCidr();
+    log.info({ node: facts.name, podCidr }, 'pod CIDR assigned');
+    const runtime = await this.opts.runtime(podCidr);
+    this.runtime = runtime;
+    await runtime.recover();
+    runtime.onExit((c) => this.workers.get(c.podUid)?.containerExited(c));
+
+    const informer = new Informer(client, PODS, { fieldSelector: `spec.nodeName=${facts.name}`, onError: (err) => log.warn({ err: String(err) }, 'pod watch failed; retrying') });
+    this.podInformer = informer;
+    informer.on({
+      add: (p) => this.podChanged(p),
+      update: (p) => this.podChanged(p),
+      delete: (p) => this.workers.get(p.metadata.uid ?? '')?.update(undefined),
+    });
+    void informer.run(this.abort.signal);
+    await informer.synced;
+    await this.collectOrphans();
+    this.statusTimer = setInterval(() => void this.updateNodeStatus(), this.opts.nodeStatusMs ?? 10_000);
+    this.statusTimer.unref();
+    this.recorder.record(this.nodeRef(), 'Normal', 'Starting', 'Starting kubelet.');
+    this.recorder.record(this.nodeRef(), 'Normal', 'NodeReady', `Node ${facts.name} status is now: NodeReady`);
+  }
+
+  private nodeRef(): KObject {
+    const n = this.node ?? { metadata: { name: this.opts.facts.name } };
+    return { apiVersion: 'v1', kind: 'Node', metadata: { name: n.metadata.name ?? '', uid: n.metadata.name ?? '', namespace: '' } };
+  }
+
+  private podChanged(pod: KObject): void {
+    const uid = pod.metadata.uid ?? '';
+    let w = this.workers.get(uid);
+    if (!w) {
+      const phase = (pod.status as PodStatusJson | undefined)?.phase;
+      // A terminal pod this agent never ran (or already cleaned up) needs nothing.
+      if ((phase === 'Succeeded' || phase === 'Failed') && !pod.metadata.deletionTimestamp && !this.runtime?.listPodSandboxes().some((s) => s.podUid === uid)) return;
+      w = this.newWorker(pod);
+      this.workers.set(uid, w);
+      void w.done.then(() => this.workers.delete(uid));
+    }
+    w.update(pod);
+  }
+
+  private newWorker(pod: KObject): PodWorker {
+    const runtime = this.runtime!;
+    const client = this.opts.client;
+    return new PodWorker(pod, {
+      ...this.opts.workerDeps(runtime, this.recorder),
+      runtime,
+      recorder: this.recorder,
+      publish: (p, status) => publishStatus(client, p, status),
+      finishDeletion: async (p) => {
+        try {
+          await client.delete(PODS, p.metadata.namespace ?? '', p.metadata.name ?? '', { gracePeriodSeconds: 0, preconditions: { uid: p.metadata.uid ?? '' } });
+        } catch (err) {
+          if (!(err instanceof ApiError && (err.code === 404 || err.code === 409))) throw err;
+        }
+      },
+    });
+  }
+
+  /** Containers and sandboxes of pods that no longer exist in the API are stopped and removed. */
+  private async collectOrphans(): Promise<void> {
+    const runtime = this.runtime!;
+    const known = new Set([...(this.podInformer?.items.values() ?? [])].map((p) => p.metadata.uid));
+    for (const s of runtime.listPodSandboxes()) {
+      if (known.has(s.podUid)) continue;
+      this.opts.log.info({ podUid: s.podUid }, 'removing the sandbox of a pod that is gone');
+      await runtime.removePodSandbox(s.id);
+    }
+    for (const c of runtime.listContainers()) {
+      if (known.has(c.podUid)) continue;
+      if (c.state === 'running') await runtime.stopContainer(c.id, 0);
+      await runtime.removeContainer(c.id);
+    }
+  }
+
+  private async register(): Promise<KObject> {
+    const { client, facts } = this.opts;
+    const now = new Date(this.opts.clock.now()).toISOString().replace(/\.\d+Z$/, 'Z');
+    try {
+      const created = await client.create(NODES, '', newNode(facts, NODE_READY, now));
+      this.recorder.record({ apiVersion: 'v1', kind: 'Node', metadata: { name: facts.name, uid: facts.name } }, 'Normal', 'RegisteredNode', `Node ${facts.name} event: Registered Node ${facts.name} in Controller`);
+      return created;
+    } catch (err) {
+      if (!(err instanceof ApiError && err.code === 409)) throw err;
+    }
+    // Re-registration: labels and annotations are merged, status refreshed.
+    const existing = await client.get(NODES, '', facts.name);
+    const fresh = newNode(facts, NODE_READY, now);
+    const patched = await client.patch(NODES, '', facts.name, 'merge', { metadata: { labels: fresh.metadata.labels, annotations: fresh.metadata.annotations } });
+    await client.patch(NODES, '', facts.name, 'merge', { status: nodeStatus(facts, NODE_READY, now, ((existing.status as { conditions?: unknown[] } | undefined)?.conditions) ?? []) }, 'status');
+    return patched;
+  }
+
+  private async waitForPodCidr(): Promise<string> {
+    for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
+      const n = await this.opts.client.get(NODES, '', this.opts.facts.name);
+      this.node = n;
+      const cidr = (n.spec as { podCIDR?: string } | undefined)?.podCIDR;
+      if (cidr) return cidr;
+      if (this.abort.signal.aborted) throw new Error('agent stopped');
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+
+  private async updateNodeStatus(): Promise<void> {
+    const { client, facts } = this.opts;
+    try {
+      const now = new Date(this.opts.clock.now()).toISOString().replace(/\.\d+Z$/, 'Z');
+      const cur = await client.get(NODES, '', facts.name);
+      this.node = cur;
+      const prev = ((cur.status as { conditions?: unknown[] } | undefined)?.conditions) ?? [];
+      await client.patch(NODES, '', facts.name, 'merge', { status: nodeStatus(facts, NODE_READY, now, prev) }, 'status');
+    } catch (err) {
+      this.opts.log.warn({ err: String(err) }, 'node status update failed');
+    }
+  }
+
+  /** Stops every pod's containers (grace capped at `graceCapMs`): `hale up`'s shutdown. */
+  async stopPods(graceCapMs: number): Promise<void> {
+    const runtime = this.runtime;
+    if (!runtime) return;
+    await Promise.all(runtime.listContainers().filter((c) => c.state === 'running').map((c) => runtime.stopContainer(c.id, graceCapMs)));
+    for (const s of runtime.listPodSandboxes()) await runtime.removePodSandbox(s.id);
+  }
+
+  /** Stops watching and renewing; containers keep running. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    this.lease?.stop();
+    if (this.statusTimer) clearInterval(this.statusTimer);
+    await this.recorder.flush();
+    await this.runtime?.close();
+  }
+}
+
+/** PUT pods/status on the pod's resourceVersion; a conflict re-reads and keeps others' conditions. */
+export async function publishStatus(client: ApiClient, pod: KObject, status: PodStatusJson): Promise<void> {
+  let cur = pod;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const theirs = ((cur.status as PodStatusJson | undefined)?.conditions ?? []).filter((c) => !KUBELET_CONDITIONS.has(c.type));
+    const merged = { ...status, conditions: [...(status.conditions ?? []).filter((c) => KUBELET_CONDITIONS.has(c.type)), ...theirs] };
+    try {
+      await client.update(PODS, { ...cur, status: merged }, 'status');
+      return;
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 404) return;
+      if (!(err instanceof ApiError && err.code === 409)) throw err;
+      cur = await client.get(PODS, pod.metadata.namespace ?? '', pod.metadata.name ?? '');
+      if (cur.metadata.uid !== pod.metadata.uid) return;
+    }
+  }
+  throw new Error(`pod ${pod.metadata.namespace}/${pod.metadata.name}: status update kept conflicting`);
+}

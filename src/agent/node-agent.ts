@@ -1,0 +1,184 @@
+// Assembles one node agent from its command-line options: joins the server
+// (pinning its CA from the join token), opens the agent's HTTPS endpoint,
+// picks the runtime mode the machine allows, and starts the Agent.
+
+import { createHash } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { KObject } from '../api/object.js';
+import { HttpClient } from '../client/http/http-client.js';
+import { CONFIGMAPS, SECRETS } from '../client/resources.js';
+import { realClock, type Clock } from '../lib/clock/clock.js';
+import type { Logger } from '../lib/log/log.js';
+import { ApiError } from '../machinery/errors.js';
+import { Agent } from './agent.js';
+import { runHandler } from './handlers.js';
+import { join as joinServer } from './join/join.js';
+import { hostFacts } from './node/host-facts.js';
+import { buildContainerConfig, podLogDir } from './pods/container-config.js';
+import type { PodSpec } from './pods/pod-types.js';
+import { containerMounts, prepareVolumes } from './pods/volumes.js';
+import { ProcessRuntime } from './runtime/process/process-runtime.js';
+import { supervisorBinary } from './runtime/process/supervisor/supervisor.js';
+import { PodNetwork } from './runtime/process/network/pod-network.js';
+import { startAgentServer } from './server/agent-server.js';
+import { ensureServingCert } from './server/serving-cert.js';
+import { writeNodeRecord } from './node-record.js';
+import { serveLogs } from './logs/serve-logs.js';
+import { CrashBackoff } from '../lib/backoff/crash-backoff.js';
+import { probeFactory } from './pods/probes.js';
+
+export interface NodeAgentOptions {
+  server: string;
+  token: string;
+  nodeName: string;
+  dataDir: string;
+  log: Logger;
+  clock?: Clock;
+  nodeIp?: string;
+  /** address the agent's HTTPS endpoint binds, default 0.0.0.0 */
+  listenHost?: string;
+  /** default 10250; 0 picks a free port */
+  port?: number;
+  leaseRenewMs?: number;
+  leaseDurationSeconds?: number;
+  backoffInitialMs?: number;
+  backoffMaxMs?: number;
+  /** bridge name for this node's pods (several local nodes on one host need distinct ones) */
+  bridge?: string;
+  /** run pods without namespaces even as root */
+  hostMode?: boolean;
+}
+
+export interface RunningNodeAgent {
+  agent: Agent;
+  mode: 'isolated' | 'host';
+  stop(): Promise<void>;
+  stopPods(graceCapMs: number): Promise<void>;
+}
+
+export async function startNodeAgent(o: NodeAgentOptions): Promise<RunningNodeAgent> {
+  const clock = o.clock ?? realClock;
+  const log = o.log;
+  const root = join(o.dataDir, 'agent');
+  await mkdir(root, { recursive: true, mode: 0o700 });
+  const creds = await joinServer(o.server, o.token);
+  const client = new HttpClient({ server: o.server, token: creds.secret, caPem: creds.caPem, userAgent: `hale-agent/${o.nodeName}` });
+  const cert = await ensureServingCert(join(root, 'pki'), o.nodeName);
+  const logRoot = join(root, 'logs');
+  const podsRoot = join(root, 'pods');
+
+  let agent: Agent | undefined;
+  let runtimeRef: ProcessRuntime | undefined;
+  const server = await startAgentServer({
+    certPem: cert.certPem,
+    keyPem: cert.keyPem,
+    secret: creds.secret,
+    host: o.listenHost ?? '0.0.0.0',
+    port: o.port ?? 10250,
+    log,
+    logs: (q, req, res) => serveLogs({ q, req, res, runtime: runtimeRef, findPod: (ns, name) => agent?.findPod(ns, name) }),
+  });
+
+  const isRoot = process.getuid?.() === 0;
+  const netCheck = isRoot && !o.hostMode ? PodNetwork.available() : ({ ok: false, why: o.hostMode ? 'host mode requested' : 'not running as root' } as const);
+  const mode: 'isolated' | 'host' = netCheck.ok ? 'isolated' : 'host';
+  if (!netCheck.ok) log.warn({ why: netCheck.why }, 'pods share the host network and filesystem (no namespaces): each pod gets a loopback IP');
+
+  const facts = await hostFacts({
+    name: o.nodeName,
+    dataDir: root,
+    ...(o.nodeIp ? { nodeIp: o.nodeIp } : {}),
+    runtime: 'process://0.1.0',
+    agentPort: server.port,
+    certSha256: cert.sha256,
+  });
+
+  const get = async (r: typeof CONFIGMAPS, ns: string, name: string): Promise<KObject | undefined> => {
+    try {
+      return await client.get(r, ns, name);
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 404) return undefined;
+      throw err;
+    }
+  };
+  const getConfigMap = (ns: string, name: string): Promise<KObject | undefined> => get(CONFIGMAPS, ns, name);
+  const getSecret = (ns: string, name: string): Promise<KObject | undefined> => get(SECRETS, ns, name);
+
+  // One backoff for the node, keyed by pod uid and container name, as the kubelet keeps it.
+  const backoff = new CrashBackoff({ clock, ...(o.backoffInitialMs !== undefined ? { initialMs: o.backoffInitialMs } : {}), ...(o.backoffMaxMs !== undefined ? { maxMs: o.backoffMaxMs } : {}) });
+  const gcTimer = setInterval(() => backoff.gc(), 60_000);
+  gcTimer.unref();
+  agent = new Agent({
+    client,
+    facts,
+    clock,
+    log,
+    ...(o.leaseRenewMs !== undefined ? { leaseRenewMs: o.leaseRenewMs } : {}),
+    ...(o.leaseDurationSeconds !== undefined ? { leaseDurationSeconds: o.leaseDurationSeconds } : {}),
+    runtime: async (podCidr) => {
+      const bridge = o.bridge ?? 'hale0';
+      // One prefix per node, none a prefix of another's: a hash of the node name.
+      const netnsPrefix = `hale-${createHash('sha256').update(o.nodeName).digest('hex').slice(0, 8)}-`;
+      await writeNodeRecord(root, { nodeName: o.nodeName, podCidr, mode, bridge, netnsPrefix, nodeIp: facts.ip });
+      const network = mode === 'isolated' ? new PodNetwork({ stateDir: join(root, 'cni'), bridge, podCidr, netnsPrefix }) : undefined;
+      const rt = new ProcessRuntime({
+        root: join(root, 'runtime'),
+        scope: o.nodeName,
+        podCidr,
+        mode,
+        ...(network ? { network } : {}),
+        supervisorBinary: supervisorBinary(),
+        nodeIp: facts.ip,
+        clock,
+        log,
+      });
+      runtimeRef = rt;
+      return rt;
+    },
+    workerDeps: (runtime, recorder) => ({
+      clock,
+      log,
+      hostIP: facts.ip,
+      backoff,
+      probes: probeFactory({ clock, runtime, recorder, log }),
+      configure: async (pod, c, attempt, sandbox) => {
+        const spec = pod.spec as PodSpec;
+        const podDir = join(podsRoot, pod.metadata.uid ?? '');
+        const volumes = await prepareVolumes(spec, { pod, podDir, getConfigMap, getSecret });
+        return buildContainerConfig({
+          pod,
+          podIP: sandbox.ip,
+          hostIP: facts.ip,
+          getConfigMap,
+          getSecret,
+          container: c,
+          attempt,
+          mounts: containerMounts(c, volumes),
+          logRoot,
+          hostname: spec.hostname ?? pod.metadata.name ?? '',
+          labels: { 'io.kubernetes.pod.namespace': pod.metadata.namespace ?? '', 'io.kubernetes.pod.name': pod.metadata.name ?? '', 'io.kubernetes.container.name': c.name },
+        });
+      },
+      runHandler: (pod, c, h, info, podIP, timeoutMs) => runHandler(runtime, c, h, info, podIP, timeoutMs),
+      cleanup: async (podUid) => {
+        for (const c of runtime.listContainers().filter((x) => x.podUid === podUid)) await runtime.removeContainer(c.id);
+        await rm(join(podsRoot, podUid), { recursive: true, force: true });
+      },
+    }),
+  });
+  await agent.start();
+  const started = agent;
+  void podLogDir;
+  return {
+    agent: started,
+    mode,
+    async stop() {
+      clearInterval(gcTimer);
+      await started.stop();
+      await server.close();
+      client.close();
+    },
+    stopPods: (cap) => started.stopPods(cap),
+  };
+}

@@ -1,0 +1,113 @@
+// Keeps the node's Lease in kube-node-lease renewed: every `renewMs`
+// (hale default 2 s, duration 8 s). Every renewal is a compare-and-swap on
+// the Lease's resourceVersion, so a Lease the control plane revoked (or
+// another holder took) is never silently overwritten: the conflict is
+// reported and the next round starts from a fresh read.
+//
+// `onRenewed(sentAtMonotonicMs)` fires after each successful renewal with
+// the monotonic time the request was sent: the agent's fencing deadline is
+// derived from it (DESIGN.md, Fencing), never from when the answer arrived.
+
+import type { KObject } from '../../api/object.js';
+import type { ApiClient } from '../../client/api-client.js';
+import { LEASES } from '../../client/resources.js';
+import type { Clock, TimerHandle } from '../../lib/clock/clock.js';
+import type { Logger } from '../../lib/log/log.js';
+import { ApiError } from '../../machinery/errors.js';
+
+export interface LeaseOptions {
+  client: ApiClient;
+  nodeName: string;
+  nodeUid: () => string | undefined;
+  clock: Clock;
+  log: Logger;
+  renewMs?: number;
+  durationSeconds?: number;
+  onRenewed?: (sentAtMonotonicMs: number) => void;
+}
+
+export const LEASE_NAMESPACE = 'kube-node-lease';
+
+/** MicroTime as Kubernetes writes it: RFC 3339 with microseconds. */
+export function microTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}
+
+export class LeaseKeeper {
+  private readonly opts: LeaseOptions;
+  private current: KObject | undefined;
+  private timer: TimerHandle | undefined;
+  private stopped = false;
+  private lastFailureLogged = 0;
+
+  constructor(opts: LeaseOptions) {
+    this.opts = opts;
+  }
+
+  get renewMs(): number {
+    return this.opts.renewMs ?? 2000;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.tick();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.timer?.cancel();
+  }
+
+  private tick(): void {
+    if (this.stopped) return;
+    this.renew()
+      .catch((err: unknown) => {
+        this.current = undefined;
+        const now = this.opts.clock.monotonic();
+        if (now - this.lastFailureLogged > 10_000) {
+          this.lastFailureLogged = now;
+          this.opts.log.warn({ err: String(err), node: this.opts.nodeName }, 'lease renewal failed');
+        }
+      })
+      .finally(() => {
+        if (!this.stopped) this.timer = this.opts.clock.setTimeout(() => this.tick(), this.renewMs);
+      });
+  }
+
+  /** One renewal round; exported for tests. */
+  async renew(): Promise<void> {
+    const sentAt = this.opts.clock.monotonic();
+    const renewTime = microTime(this.opts.clock.now());
+    const durationSeconds = this.opts.durationSeconds ?? 8;
+    if (!this.current) {
+      try {
+        this.current = await this.opts.client.get(LEASES, LEASE_NAMESPACE, this.opts.nodeName);
+      } catch (err) {
+        if (!(err instanceof ApiError && err.code === 404)) throw err;
+        this.current = await this.opts.client.create(LEASES, LEASE_NAMESPACE, this.fresh(renewTime, durationSeconds));
+        this.opts.onRenewed?.(sentAt);
+        return;
+      }
+    }
+    const next: KObject = structuredClone(this.current);
+    next.spec = { ...(next.spec as object), holderIdentity: this.opts.nodeName, leaseDurationSeconds: durationSeconds, renewTime };
+    const uid = this.opts.nodeUid();
+    if (uid && !next.metadata.ownerReferences?.length) next.metadata.ownerReferences = [{ apiVersion: 'v1', kind: 'Node', name: this.opts.nodeName, uid }];
+    this.current = await this.opts.client.update(LEASES, next);
+    this.opts.onRenewed?.(sentAt);
+  }
+
+  private fresh(renewTime: string, durationSeconds: number): KObject {
+    const uid = this.opts.nodeUid();
+    return {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: {
+        name: this.opts.nodeName,
+        namespace: LEASE_NAMESPACE,
+        ...(uid ? { ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: this.opts.nodeName, uid }] } : {}),
+      },
+      spec: { holderIdentity: this.opts.nodeName, leaseDurationSeconds: durationSeconds, renewTime },
+    };
+  }
+}

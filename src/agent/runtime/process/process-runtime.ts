@@ -1,0 +1,353 @@
+// The `process` runtime: containers are host processes, each held by a
+// hale-supervisor (C) that outlives the agent. As root, a pod sandbox is a
+// network namespace wired by the CNI plugins from the node's pod CIDR, and
+// each container gets PID, mount and UTS namespaces, a private root
+// filesystem and cgroup limits. Without root, pods share the host's network
+// and filesystem and get a loopback pod IP each.
+//
+// State lives under `root`: sandboxes/<id>.json and containers/<id>/
+// (config.json written before start, the supervisor's `state` file after),
+// which is all `recover()` needs to adopt running containers after an agent
+// restart and to report the exits it missed.
+
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rm, writeFile, rename } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Clock } from '../../../lib/clock/clock.js';
+import type { Logger } from '../../../lib/log/log.js';
+import type { ContainerConfig, ContainerInfo, ExecResult, Runtime, SandboxConfig, SandboxInfo } from '../runtime.js';
+import { createCgroup, removeCgroup, type ContainerCgroup } from './cgroups.js';
+import { HostIpam } from './host-ipam.js';
+import { hostsFileContent, rootfsMounts } from './rootfs.js';
+import { execIn } from './supervisor/exec.js';
+import type { SupervisorSpec } from './supervisor/spec.js';
+import { readState, signalKill, signalStop, startSupervised, watchExit, StartError, type ExitState } from './supervisor/supervisor.js';
+
+export interface PodNetworkLike {
+  setup(podUid: string): Promise<{ ip: string; netnsPath: string }>;
+  teardown(podUid: string): Promise<void>;
+}
+
+export interface ProcessRuntimeOptions {
+  root: string;
+  /** scope of this agent's cgroups: the node name */
+  scope: string;
+  podCidr: string;
+  /** `isolated` needs root and the CNI plugins; `host` is the no-root fallback */
+  mode: 'isolated' | 'host';
+  network?: PodNetworkLike;
+  supervisorBinary: string;
+  /** the node's IP: the pod IP of hostNetwork pods */
+  nodeIp: string;
+  clock: Clock;
+  log: Logger;
+  logMaxBytes?: number;
+  logMaxFiles?: number;
+  cgroups?: boolean;
+}
+
+interface SandboxRecord extends SandboxInfo {
+  namespace: string;
+  name: string;
+  hostname: string;
+  hostNetwork: boolean;
+}
+
+interface ContainerRecord {
+  info: ContainerInfo;
+  supervisorPid?: number;
+  hostname: string;
+  cgroupDirs: string[];
+  /** the container's environment and user, for exec (probes, preStop hooks) */
+  env: [string, string][];
+  uid?: number;
+  gid?: number;
+  waiter?: Promise<void>;
+}
+
+const newId = (): string => randomBytes(32).toString('hex');
+
+async function writeJson(path: string, value: unknown): Promise<void> {
+  const tmp = `${path}.tmp`;
+  await writeFile(tmp, JSON.stringify(value));
+  await rename(tmp, path);
+}
+
+function reviveInfo(raw: ContainerInfo): ContainerInfo {
+  const info = { ...raw };
+  info.createdAt = new Date(raw.createdAt);
+  if (raw.startedAt) info.startedAt = new Date(raw.startedAt);
+  if (raw.finishedAt) info.finishedAt = new Date(raw.finishedAt);
+  return info;
+}
+
+export class ProcessRuntime implements Runtime {
+  readonly name = 'process';
+  private readonly opts: ProcessRuntimeOptions;
+  private readonly sandboxes = new Map<string, SandboxRecord>();
+  private readonly containers = new Map<string, ContainerRecord>();
+  private readonly listeners: ((c: ContainerInfo) => void)[] = [];
+  private readonly ipam: HostIpam;
+  private closed = false;
+
+  constructor(opts: ProcessRuntimeOptions) {
+    this.opts = opts;
+    this.ipam = new HostIpam(join(opts.root, 'ipam'), opts.podCidr);
+  }
+
+  private sandboxDir(id: string): string {
+    return join(this.opts.root, 'sandboxes', id);
+  }
+
+  private containerDir(id: string): string {
+    return join(this.opts.root, 'containers', id);
+  }
+
+  async recover(): Promise<void> {
+    await mkdir(join(this.opts.root, 'sandboxes'), { recursive: true });
+    await mkdir(join(this.opts.root, 'containers'), { recursive: true });
+    for (const id of await readdir(join(this.opts.root, 'sandboxes'))) {
+      try {
+        const raw = JSON.parse(await readFile(join(this.sandboxDir(id), 'sandbox.json'), 'utf8')) as SandboxRecord;
+        raw.createdAt = new Date(raw.createdAt);
+        this.sandboxes.set(raw.id, raw);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        // A sandbox dir without its record was never finished: nothing runs in it.
+        await rm(this.sandboxDir(id), { recursive: true, force: true });
+      }
+    }
+    for (const id of await readdir(join(this.opts.root, 'containers'))) {
+      const dir = this.containerDir(id);
+      let rec: ContainerRecord;
+      try {
+        rec = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as ContainerRecord;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        await rm(dir, { recursive: true, force: true });
+        continue;
+      }
+      rec.info = reviveInfo(rec.info);
+      this.containers.set(id, rec);
+      if (rec.info.state === 'exited') continue;
+      const state = await readState(dir);
+      if (state && 'exitCode' in state && state.exitCode !== undefined) {
+        // It exited while the agent was away: recorded now, reported to listeners once they attach.
+        await this.recordExit(rec, state, false);
+        queueMicrotask(() => this.emit(rec.info));
+      } else if (state && rec.supervisorPid) {
+        this.opts.log.info({ container: rec.info.name, pod: rec.info.podUid, pid: rec.info.pid }, 'adopted running container');
+        rec.waiter = watchExit(dir, rec.supervisorPid).then((s) => this.recordExit(rec, s, true));
+      } else {
+        // Started but never confirmed: nothing holds it.
+        await this.recordExit(rec, { exitCode: 137, reason: 'ContainerStatusUnknown' } as never, true);
+      }
+    }
+  }
+
+  async runPodSandbox(cfg: SandboxConfig): Promise<SandboxInfo> {
+    const existing = [...this.sandboxes.values()].find((s) => s.podUid === cfg.podUid);
+    if (existing) return existing;
+    const id = newId();
+    const dir = this.sandboxDir(id);
+    await mkdir(dir, { recursive: true });
+    let ip: string;
+    let netnsPath: string | undefined;
+    if (cfg.hostNetwork) ip = this.opts.nodeIp;
+    else if (this.opts.mode === 'isolated' && this.opts.network) {
+      const r = await this.opts.network.setup(cfg.podUid);
+      ip = r.ip;
+      netnsPath = r.netnsPath;
+    } else ip = await this.ipam.allocate(cfg.podUid);
+    const hostname = cfg.hostNetwork ? '' : cfg.hostname;
+    await writeFile(join(dir, 'hosts'), hostsFileContent(ip, cfg.hostname));
+    await writeFile(join(dir, 'hostname'), `${cfg.hostname}\n`);
+    const rec: SandboxRecord = { id, podUid: cfg.podUid, ip, createdAt: new Date(this.opts.clock.now()), namespace: cfg.namespace, name: cfg.name, hostname, hostNetwork: cfg.hostNetwork };
+    if (netnsPath) rec.netnsPath = netnsPath;
+    await writeJson(join(dir, 'sandbox.json'), rec);
+    this.sandboxes.set(id, rec);
+    return rec;
+  }
+
+  async removePodSandbox(id: string): Promise<void> {
+    const sb = this.sandboxes.get(id);
+    if (!sb) return;
+    const running = [...this.containers.values()].filter((c) => c.info.sandboxId === id && c.info.state === 'running');
+    await Promise.all(running.map((c) => this.stopContainer(c.info.id, 0)));
+    if (!sb.hostNetwork) {
+      if (this.opts.mode === 'isolated' && this.opts.network) await this.opts.network.teardown(sb.podUid);
+      else await this.ipam.release(sb.podUid);
+    }
+    await rm(this.sandboxDir(id), { recursive: true, force: true });
+    this.sandboxes.delete(id);
+  }
+
+  listPodSandboxes(): SandboxInfo[] {
+    return [...this.sandboxes.values()];
+  }
+
+  async startContainer(sandboxId: string, cfg: ContainerConfig): Promise<ContainerInfo> {
+    const sb = this.sandboxes.get(sandboxId);
+    if (!sb) throw new Error(`sandbox ${sandboxId} does not exist`);
+    const id = newId();
+    const dir = this.containerDir(id);
+    await mkdir(dir, { recursive: true });
+    await mkdir(dirname(cfg.logPath), { recursive: true });
+    const info: ContainerInfo = {
+      id,
+      sandboxId,
+      podUid: sb.podUid,
+      name: cfg.name,
+      attempt: cfg.attempt,
+      image: cfg.image,
+      state: 'created',
+      createdAt: new Date(this.opts.clock.now()),
+      logPath: cfg.logPath,
+      labels: cfg.labels,
+    };
+    const isolated = this.opts.mode === 'isolated';
+    let cg: ContainerCgroup | undefined;
+    if (isolated && this.opts.cgroups !== false) cg = await createCgroup(this.opts.scope, id, cfg.resources);
+    const rec: ContainerRecord = { info, hostname: sb.hostname, cgroupDirs: cg?.dirs ?? [], env: cfg.env };
+    if (cfg.runAsUser !== undefined) rec.uid = cfg.runAsUser;
+    if (cfg.runAsGroup !== undefined) rec.gid = cfg.runAsGroup;
+    this.containers.set(id, rec);
+    await writeJson(join(dir, 'config.json'), rec);
+
+    const env = [...cfg.env];
+    if (!isolated) {
+      // Without a private filesystem each volume is reachable at its host path, named in the environment.
+      for (const m of cfg.mounts) env.push([`HALE_MOUNT_${m.containerPath.replace(/[^A-Za-z0-9]/g, '_').replace(/^_+/, '').toUpperCase()}`, m.hostPath]);
+    }
+    const spec: SupervisorSpec = {
+      dir,
+      argv: cfg.argv,
+      env,
+      logPath: cfg.logPath,
+      ...(this.opts.logMaxBytes ? { logMaxBytes: this.opts.logMaxBytes } : {}),
+      ...(this.opts.logMaxFiles ? { logMaxFiles: this.opts.logMaxFiles } : {}),
+      ...(cfg.fence ? { fence: true } : {}),
+    };
+    if (cfg.workingDir) spec.cwd = cfg.workingDir;
+    if (isolated) {
+      spec.pidNamespace = true;
+      spec.rootfs = join(dir, 'rootfs');
+      await mkdir(spec.rootfs, { recursive: true });
+      spec.mounts = rootfsMounts({ mounts: cfg.mounts, hostsFile: join(this.sandboxDir(sandboxId), 'hosts'), hostnameFile: join(this.sandboxDir(sandboxId), 'hostname'), resolvConf: '/etc/resolv.conf' });
+      if (sb.hostname) spec.hostname = sb.hostname;
+      if (sb.netnsPath) spec.netnsPath = sb.netnsPath;
+      if (cfg.runAsUser !== undefined) spec.uid = cfg.runAsUser;
+      if (cfg.runAsGroup !== undefined) spec.gid = cfg.runAsGroup;
+      if (cfg.supplementalGroups) spec.groups = cfg.supplementalGroups;
+      if (cg) {
+        spec.cgroupProcs = cg.procs;
+        if (cg.oomControl) spec.oomControl = cg.oomControl;
+      }
+    } else if (cfg.workingDir === undefined) spec.cwd = process.cwd();
+
+    try {
+      const started = await startSupervised(spec, { binary: this.opts.supervisorBinary });
+      info.state = 'running';
+      info.pid = started.pid;
+      info.startedAt = started.startedAt;
+      rec.supervisorPid = started.supervisorPid;
+      await writeJson(join(dir, 'config.json'), rec);
+      rec.waiter = started.exited.then((s) => this.recordExit(rec, s, true));
+    } catch (err) {
+      if (!(err instanceof StartError)) throw err;
+      const now = new Date(this.opts.clock.now());
+      info.state = 'exited';
+      info.exitCode = 128;
+      info.reason = 'StartError';
+      info.message = err.message;
+      info.startedAt = now;
+      info.finishedAt = now;
+      await writeJson(join(dir, 'config.json'), rec);
+    }
+    await this.collectOld(info);
+    return { ...info };
+  }
+
+  /** Keeps the newest two instances of a container name (the running one and the one `--previous` shows). */
+  private async collectOld(info: ContainerInfo): Promise<void> {
+    const old = [...this.containers.values()].filter((c) => c.info.podUid === info.podUid && c.info.name === info.name && c.info.attempt < info.attempt - 1 && c.info.state === 'exited');
+    for (const c of old) await this.removeContainer(c.info.id);
+  }
+
+  private async recordExit(rec: ContainerRecord, s: ExitState, emit: boolean): Promise<void> {
+    if (rec.info.state === 'exited') return;
+    const info = rec.info;
+    info.state = 'exited';
+    info.exitCode = s.exitCode ?? 137;
+    info.finishedAt = s.finishedAt ?? new Date(this.opts.clock.now());
+    const reason = (s as { reason?: string }).reason;
+    if (reason) info.reason = reason;
+    else if (s.startError) {
+      info.reason = 'StartError';
+      info.message = s.startError;
+    } else if (s.oomKilled) info.reason = 'OOMKilled';
+    else info.reason = info.exitCode === 0 ? 'Completed' : 'Error';
+    await writeJson(join(this.containerDir(info.id), 'config.json'), rec).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err; // removed meanwhile
+    });
+    await removeCgroup(rec.cgroupDirs);
+    if (emit && !this.closed) this.emit(info);
+  }
+
+  private emit(info: ContainerInfo): void {
+    for (const l of this.listeners) l({ ...info });
+  }
+
+  async stopContainer(id: string, graceMs: number): Promise<void> {
+    const rec = this.containers.get(id);
+    if (!rec || rec.info.state !== 'running' || !rec.supervisorPid) return;
+    const waiter = rec.waiter ?? Promise.resolve();
+    if (graceMs > 0) {
+      signalStop(rec.supervisorPid);
+      const timedOut = await Promise.race([waiter.then(() => false), new Promise<boolean>((r) => this.opts.clock.setTimeout(() => r(true), graceMs))]);
+      if (!timedOut) return;
+    }
+    signalKill(rec.supervisorPid);
+    await waiter;
+  }
+
+  async removeContainer(id: string): Promise<void> {
+    const rec = this.containers.get(id);
+    if (rec?.info.state === 'running') await this.stopContainer(id, 0);
+    if (rec) await removeCgroup(rec.cgroupDirs);
+    await rm(this.containerDir(id), { recursive: true, force: true });
+    this.containers.delete(id);
+  }
+
+  listContainers(): ContainerInfo[] {
+    return [...this.containers.values()].map((c) => ({ ...c.info }));
+  }
+
+  containerStatus(id: string): ContainerInfo | undefined {
+    const c = this.containers.get(id);
+    return c ? { ...c.info } : undefined;
+  }
+
+  async exec(id: string, argv: string[], timeoutMs: number): Promise<ExecResult> {
+    const rec = this.containers.get(id);
+    if (!rec || rec.info.state !== 'running' || !rec.info.pid) return { exitCode: 126, output: `container ${id} is not running`, timedOut: false };
+    const r = await execIn({
+      binary: this.opts.supervisorBinary,
+      pid: rec.info.pid,
+      argv,
+      env: Object.fromEntries(rec.env),
+      timeoutMs,
+      ...(rec.uid !== undefined ? { uid: rec.uid } : {}),
+      ...(rec.gid !== undefined ? { gid: rec.gid } : {}),
+    });
+    return { exitCode: r.exitCode, output: Buffer.concat([r.stdout, r.stderr]).toString('utf8'), timedOut: r.timedOut };
+  }
+
+  onExit(listener: (c: ContainerInfo) => void): void {
+    this.listeners.push(listener);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}

@@ -1,0 +1,143 @@
+// `hale up`: the control plane in this process plus a local node agent in
+// its own process (so a busy API server never starves its Lease renewals).
+// The agent is started detached, writes `<data-dir>/agent.pid`, and outlives
+// `up`: a new `up` on the same data dir re-adopts a running agent instead of
+// starting another. `up` restarts the agent if it dies. On SIGINT/SIGTERM
+// `up` has the agent stop its pods (grace capped), then stops itself.
+
+import { spawn } from 'node:child_process';
+import { openSync, closeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startControlPlane } from '../controlplane/control-plane.js';
+import { createLogger, type Logger } from '../lib/log/log.js';
+import { checkNotRunning, isRunning, readPidfile } from '../lib/pidfile/pidfile.js';
+import { STOP_PODS_GRACE_CAP_MS } from './agent-command.js';
+import type { ServerCommandOptions } from './server-command.js';
+
+export interface UpCommandOptions extends ServerCommandOptions {
+  nodeName?: string;
+  clusterCidr: string;
+  hostMode?: boolean;
+}
+
+const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
+
+function seconds(flag: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} ${v}: expected a positive number of seconds`);
+  return n * 1000;
+}
+
+class LocalAgent {
+  private stopping = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly o: { dataDir: string; server: string; token: string; nodeName: string; hostMode: boolean },
+    private readonly log: Logger,
+  ) {}
+
+  get pidFile(): string {
+    return join(this.o.dataDir, 'agent.pid');
+  }
+
+  async running(): Promise<{ pid: number } | undefined> {
+    const rec = await readPidfile(this.pidFile);
+    return rec && isRunning(rec) ? rec : undefined;
+  }
+
+  async ensure(): Promise<void> {
+    if (this.stopping) return;
+    const rec = await this.running();
+    if (rec) return;
+    const out = openSync(join(this.o.dataDir, 'agent.log'), 'a');
+    const args = [MAIN, 'agent', '--server', this.o.server, '--token', this.o.token, '--node-name', this.o.nodeName, '--data-dir', this.o.dataDir, '--port', '0'];
+    if (this.o.hostMode) args.push('--host-mode');
+    const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', out, out] });
+    closeSync(out);
+    child.unref();
+    this.log.info({ pid: child.pid, node: this.o.nodeName }, 'node agent started');
+    // Wait for its pidfile, so the monitor does not start a second one.
+    for (let i = 0; i < 300 && !(await this.running()); i++) {
+      if (child.exitCode !== null) throw new Error(`the node agent exited at start (code ${child.exitCode}); see ${join(this.o.dataDir, 'agent.log')}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  monitor(): void {
+    this.timer = setInterval(() => {
+      this.running()
+        .then(async (rec) => {
+          if (!rec && !this.stopping) {
+            this.log.warn({ node: this.o.nodeName }, 'node agent is not running; restarting it');
+            await this.ensure();
+          }
+        })
+        .catch((err: unknown) => this.log.error({ err: String(err) }, 'agent monitor failed'));
+    }, 1000);
+    this.timer.unref();
+  }
+
+  /** SIGUSR2: the agent stops its pods, then exits. */
+  async stopWithPods(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearInterval(this.timer);
+    const rec = await this.running();
+    if (!rec) return;
+    process.kill(rec.pid, 'SIGUSR2');
+    const until = Date.now() + STOP_PODS_GRACE_CAP_MS + 8000;
+    while (Date.now() < until && (await this.running())) await new Promise((r) => setTimeout(r, 100));
+    const still = await this.running();
+    if (still) process.kill(still.pid, 'SIGKILL');
+  }
+}
+
+export async function runUp(o: UpCommandOptions): Promise<void> {
+  const dataDir = resolve(o.dataDir);
+  await checkNotRunning(join(dataDir, 'server.pid'), `data dir ${dataDir}; stop it with \`hale down --data-dir ${dataDir}\``);
+  const logger = createLogger({ name: 'hale' });
+  const cp = await startControlPlane({
+    dataDir,
+    listen: o.listen,
+    advertiseAddresses: o.advertiseAddress,
+    tlsSans: o.tlsSan,
+    ...(o.datastore ? { datastore: o.datastore } : {}),
+    serviceCidr: o.serviceCidr,
+    clusterCidr: o.clusterCidr,
+    compactionIntervalMs: seconds('--compaction-interval', o.compactionInterval),
+    eventTtlMs: seconds('--event-ttl', o.eventTtl),
+    logger,
+  });
+  const agent = new LocalAgent({ dataDir, server: cp.api.url, token: cp.nodeToken, nodeName: (o.nodeName ?? hostname()).toLowerCase(), hostMode: !!o.hostMode }, logger);
+  const adopted = await agent.running();
+  if (adopted) logger.info({ pid: adopted.pid }, 're-adopted the running node agent');
+  else await agent.ensure();
+  agent.monitor();
+  process.stdout.write(`kubeconfig: ${cp.api.kubeconfigPath}\n`);
+  process.stdout.write(`server: ${cp.api.url}\n`);
+  process.stdout.write('ready\n');
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: stopping pods, then the control plane');
+    const hard = setTimeout(() => process.exit(1), STOP_PODS_GRACE_CAP_MS + 20_000);
+    hard.unref();
+    agent
+      .stopWithPods()
+      .then(() => cp.stop())
+      .then(() => {
+        logger.flush();
+        process.exit(0);
+      })
+      .catch((err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}

@@ -1,0 +1,103 @@
+// Records core/v1 Events the way client-go's recorder does for the kubelet:
+// source {component, host}, name `<object>.<hex nanoseconds>`, and repeats of
+// the same (object, type, reason, message) folded into one Event whose count
+// and lastTimestamp rise. Recording never throws and never blocks the caller:
+// a failed post is logged, because an unreachable API server must not stop a
+// container from being restarted.
+
+import type { KObject } from '../api/object.js';
+import type { ApiClient } from './api-client.js';
+import { EVENTS } from './resources.js';
+import type { Clock } from '../lib/clock/clock.js';
+import type { Logger } from '../lib/log/log.js';
+import { ApiError } from '../machinery/errors.js';
+
+export interface EventSource {
+  component: string;
+  host?: string;
+}
+
+export interface EventRecorderOptions {
+  client: ApiClient;
+  source: EventSource;
+  clock: Clock;
+  log: Logger;
+}
+
+export type EventType = 'Normal' | 'Warning';
+
+interface Folded {
+  name: string;
+  namespace: string;
+  count: number;
+}
+
+const MAX_REMEMBERED = 4096;
+
+export class EventRecorder {
+  private readonly opts: EventRecorderOptions;
+  private readonly seen = new Map<string, Folded>();
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(opts: EventRecorderOptions) {
+    this.opts = opts;
+  }
+
+  /** `fieldPath` names a container: `spec.containers{name}` / `spec.initContainers{name}`. */
+  record(obj: KObject, type: EventType, reason: string, message: string, fieldPath?: string): void {
+    this.chain = this.chain.then(() => this.post(obj, type, reason, message, fieldPath)).catch((err: unknown) => {
+      this.opts.log.warn({ err: String(err), reason, object: obj.metadata.name }, 'event not recorded');
+    });
+  }
+
+  /** Resolves when every event recorded so far was posted (or failed). */
+  flush(): Promise<void> {
+    return this.chain;
+  }
+
+  private async post(obj: KObject, type: EventType, reason: string, message: string, fieldPath?: string): Promise<void> {
+    const namespace = obj.metadata.namespace || 'default';
+    const key = [obj.metadata.uid, fieldPath ?? '', type, reason, message].join('\u0000');
+    const now = new Date(this.opts.clock.now()).toISOString().replace(/\.\d+Z$/, 'Z');
+    const folded = this.seen.get(key);
+    if (folded) {
+      folded.count++;
+      try {
+        await this.opts.client.patch(EVENTS, folded.namespace, folded.name, 'merge', { count: folded.count, lastTimestamp: now });
+        return;
+      } catch (err) {
+        // The folded event expired (event TTL) or was deleted: record it afresh.
+        if (!(err instanceof ApiError && err.code === 404)) throw err;
+        this.seen.delete(key);
+      }
+    }
+    const involved: Record<string, unknown> = {
+      kind: obj.kind,
+      namespace: obj.metadata.namespace,
+      name: obj.metadata.name,
+      uid: obj.metadata.uid,
+      apiVersion: obj.apiVersion,
+      resourceVersion: obj.metadata.resourceVersion,
+    };
+    if (fieldPath) involved.fieldPath = fieldPath;
+    const name = `${obj.metadata.name}.${(BigInt(this.opts.clock.now()) * 1_000_000n + BigInt(this.seen.size)).toString(16)}`;
+    const ev: KObject = {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name, namespace },
+      involvedObject: involved,
+      reason,
+      message,
+      type,
+      source: this.opts.source,
+      firstTimestamp: now,
+      lastTimestamp: now,
+      count: 1,
+      reportingComponent: this.opts.source.component,
+      reportingInstance: this.opts.source.host ?? '',
+    };
+    await this.opts.client.create(EVENTS, namespace, ev);
+    if (this.seen.size >= MAX_REMEMBERED) this.seen.delete(this.seen.keys().next().value as string);
+    this.seen.set(key, { name, namespace, count: 1 });
+  }
+}

@@ -1,0 +1,19 @@
+// The resources hale's own components read and write, looked up once from
+// the API catalogue so a typo is a start-up crash, not a runtime 404.
+
+import { findResource, type ResourceInfo } from '../api/resources.js';
+
+function must(group: string, version: string, plural: string): ResourceInfo {
+  const r = findResource(group, version, plural);
+  if (!r) throw new Error(`resource ${plural}.${group || 'core'}/${version} is not in the catalogue`);
+  return r;
+}
+
+export const PODS = must('', 'v1', 'pods');
+export const NODES = must('', 'v1', 'nodes');
+export const EVENTS = must('', 'v1', 'events');
+export const CONFIGMAPS = must('', 'v1', 'configmaps');
+export const SECRETS = must('', 'v1', 'secrets');
+export const SERVICES = must('', 'v1', 'services');
+export const NAMESPACES = must('', 'v1', 'namespaces');
+export const LEASES = must('coordination.k8s.io', 'v1', 'leases');

@@ -1,0 +1,77 @@
+// The control plane `hale server` and `hale up` run: the API server plus the
+// components that act on the cluster from inside it — node IPAM (pod CIDRs)
+// and the scheduler — and the pods/log proxy to node agents.
+//
+// Controllers talk to the API through an ApiClient; today that is the
+// HTTPS client on loopback with the admin token (every write goes through
+// validation and admission like any request). An in-process client that
+// skips TLS and JSON is the planned optimisation for large clusters.
+
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startApiServer, type ApiServerOptions, type RunningApiServer } from '../apiserver/api-server.js';
+import { findResource } from '../api/resources.js';
+import { HttpClient } from '../client/http/http-client.js';
+import { ApiError } from '../machinery/errors.js';
+import { parseJoinToken } from '../apiserver/auth/tokens.js';
+import { NodeIpamController } from '../controllers/node-ipam/node-ipam-controller.js';
+import { logProxy } from './log-proxy.js';
+import { Scheduler } from '../scheduler/loop/scheduler.js';
+import { EventRecorder } from '../client/event-recorder.js';
+import { realClock } from '../lib/clock/clock.js';
+
+export interface ControlPlaneOptions extends ApiServerOptions {
+  /** the range node pod CIDRs come from, default 10.42.0.0/16 */
+  clusterCidr?: string;
+}
+
+export interface RunningControlPlane {
+  api: RunningApiServer;
+  nodeToken: string;
+  clusterCidr: string;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_CLUSTER_CIDR = '10.42.0.0/16';
+
+export async function startControlPlane(opts: ControlPlaneOptions): Promise<RunningControlPlane> {
+  const nodes = findResource('', 'v1', 'nodes')!;
+  let secret = '';
+  let api: RunningApiServer | undefined;
+  const logs = logProxy({
+    nodeSecret: () => secret,
+    getNode: async (name) => {
+      try {
+        return await api!.registry.get(nodes, '', name);
+      } catch (err) {
+        if (err instanceof ApiError && err.code === 404) return undefined;
+        throw err;
+      }
+    },
+  });
+  api = await startApiServer({ ...opts, logs });
+  const nodeToken = (await readFile(join(opts.dataDir, 'node-token'), 'utf8')).trim();
+  secret = parseJoinToken(nodeToken)?.secret ?? '';
+  const clusterCidr = opts.clusterCidr ?? DEFAULT_CLUSTER_CIDR;
+  const client = new HttpClient({ server: api.url, token: api.adminToken, caPem: api.caPem, userAgent: 'hale-controller-manager' });
+  const ipam = new NodeIpamController({ client, log: opts.logger, clusterCidr });
+  ipam.start();
+  const scheduler = new Scheduler({
+    client,
+    log: opts.logger,
+    recorder: new EventRecorder({ client, source: { component: 'default-scheduler' }, clock: opts.clock ?? realClock, log: opts.logger }),
+  });
+  scheduler.start();
+  const running = api;
+  return {
+    api: running,
+    nodeToken,
+    clusterCidr,
+    async stop() {
+      ipam.stop();
+      scheduler.stop();
+      client.close();
+      await running.stop();
+    },
+  };
+}

@@ -1,0 +1,40 @@
+// NodeResourcesBalancedAllocation (weight 1): prefers nodes whose cpu and
+// memory would be used in equal proportion after placing the pod:
+// 100 × (1 − |cpuFraction − memoryFraction| / 2), fractions capped at 1. It
+// uses the real requests (no 100m/200Mi defaults), as 1.32 does, and scores
+// best-effort pods too (the skip for them came in 1.33).
+
+import { MAX_NODE_SCORE, type ScorePlugin } from '../framework.js';
+
+export function balancedScore(fractions: readonly number[]): number {
+  let std = 0;
+  if (fractions.length === 2) {
+    std = Math.abs((fractions[0]! - fractions[1]!) / 2);
+  } else if (fractions.length > 2) {
+    const mean = fractions.reduce((a, b) => a + b, 0) / fractions.length;
+    std = Math.sqrt(fractions.reduce((a, f) => a + (f - mean) * (f - mean), 0) / fractions.length);
+  }
+  return Math.trunc((1 - std) * MAX_NODE_SCORE);
+}
+
+export const balancedAllocationScore: ScorePlugin = {
+  name: 'NodeResourcesBalancedAllocation',
+  weight: 1,
+  prepare(cycle) {
+    const pod = cycle.pod;
+    return {
+      score(node) {
+        const fractions: number[] = [];
+        const pairs: Array<[number, number]> = [
+          [node.requested.milliCPU + pod.requests.milliCPU, node.allocatable.milliCPU],
+          [node.requested.memory + pod.requests.memory, node.allocatable.memory],
+        ];
+        for (const [requested, allocatable] of pairs) {
+          if (allocatable === 0) continue;
+          fractions.push(Math.min(1, requested / allocatable));
+        }
+        return balancedScore(fractions);
+      },
+    };
+  },
+};

@@ -1,0 +1,100 @@
+// PodTopologySpread (score part, weight 2): spreads the pods of one workload.
+// The pod's ScheduleAnyway constraints, or — when it has no constraints at
+// all — the system defaults (hostname maxSkew 3, zone maxSkew 5 over "the
+// same workload", see spread-constraints.ts). A node scores, per constraint,
+// matchingPodsInItsDomain × log(domains + 2) + (maxSkew − 1); fewer is
+// better, so normalisation maps the lowest raw score to 100:
+// 100 × (max + min − score) / max.
+//
+// With the system defaults a node without a zone label still spreads by
+// hostname; with the pod's own constraints, nodes lacking a key score 0.
+
+import type { ScorePlugin } from '../framework.js';
+import { MAX_NODE_SCORE } from '../framework.js';
+import { RequiredNodeAffinity } from '../node-selector.js';
+import {
+  LABEL_HOSTNAME,
+  countMatching,
+  defaultSpreadConstraints,
+  nodeHasAllKeys,
+  nodeIncluded,
+  podSpreadConstraints,
+  type DefaultSpreadSelector,
+} from '../spread-constraints.js';
+
+export function spreadScore(defaultSelector: DefaultSpreadSelector | undefined): ScorePlugin {
+  return {
+    name: 'PodTopologySpread',
+    weight: 2,
+    prepare(cycle, feasible) {
+      const pod = cycle.pod;
+      if (cycle.nodes.length === 0) return undefined;
+      const own = objectsPresent(pod.spec.topologySpreadConstraints);
+      const constraints = own ? podSpreadConstraints(pod, 'ScheduleAnyway') : defaultSpreadConstraints(pod, defaultSelector);
+      if (constraints.length === 0) return undefined;
+      // Only non-default rules require every topology key on a node.
+      const requireAll = own;
+
+      const ignored = new Set<string>();
+      const counts = constraints.map(() => new Map<string, number>());
+      for (const node of feasible) {
+        if (requireAll && !nodeHasAllKeys(node.labels, constraints)) {
+          ignored.add(node.name);
+          continue;
+        }
+        constraints.forEach((c, i) => {
+          if (c.topologyKey === LABEL_HOSTNAME) return;
+          const value = node.labels[c.topologyKey] ?? '';
+          if (!counts[i]!.has(value)) counts[i]!.set(value, 0);
+        });
+      }
+      const weights = constraints.map((c, i) =>
+        Math.log((c.topologyKey === LABEL_HOSTNAME ? feasible.length - ignored.size : counts[i]!.size) + 2),
+      );
+      const required = new RequiredNodeAffinity(pod.spec);
+      for (const node of cycle.nodes) {
+        if (requireAll && !nodeHasAllKeys(node.labels, constraints)) continue;
+        constraints.forEach((c, i) => {
+          if (!nodeIncluded(c, pod, node, required)) return;
+          const value = node.labels[c.topologyKey] ?? '';
+          const cur = counts[i]!.get(value);
+          if (cur === undefined) return;
+          counts[i]!.set(value, cur + countMatching(node.pods, c.matcher, pod.namespace));
+        });
+      }
+
+      return {
+        score(node) {
+          if (ignored.has(node.name)) return 0;
+          let s = 0;
+          constraints.forEach((c, i) => {
+            const value = node.labels[c.topologyKey];
+            if (typeof value !== 'string') return;
+            const cnt = c.topologyKey === LABEL_HOSTNAME ? countMatching(node.pods, c.matcher, pod.namespace) : (counts[i]!.get(value) ?? 0);
+            s += cnt * weights[i]! + (c.maxSkew - 1);
+          });
+          return Math.round(s);
+        },
+        normalize(scores, nodes) {
+          let min = Number.MAX_SAFE_INTEGER;
+          let max = 0;
+          scores.forEach((s, i) => {
+            if (ignored.has(nodes[i]!.name)) return;
+            min = Math.min(min, s);
+            max = Math.max(max, s);
+          });
+          return scores.map((s, i) => {
+            if (ignored.has(nodes[i]!.name)) return 0;
+            if (max === 0) return MAX_NODE_SCORE;
+            return Math.trunc((MAX_NODE_SCORE * (max + min - s)) / max);
+          });
+        },
+      };
+    },
+  };
+}
+
+/** len(pod.Spec.TopologySpreadConstraints) > 0 */
+function objectsPresent(v: unknown): boolean {
+  return Array.isArray(v) && v.length > 0;
+}
