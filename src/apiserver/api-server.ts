@@ -27,6 +27,7 @@ import { EventExpiry } from './housekeeping/event-ttl.js';
 import { ApiMetrics } from './metrics.js';
 import { installCascade } from './registry/cascade.js';
 import { systemContext } from './registry/context.js';
+import type { AdmissionPlugin } from './registry/hooks.js';
 import { Registry } from './registry/registry.js';
 import { createHandler } from './server.js';
 import { kindValidator } from './validator.js';
@@ -48,6 +49,8 @@ export interface ApiServerOptions {
   logs?: LogRouter;
   /** between watch BOOKMARKs (default 10 s) */
   watchBookmarkIntervalMs?: number;
+  /** admission plugins of the components composed around the server (e.g. the scheduler's field check), run after the built-in ones */
+  admission?: AdmissionPlugin[];
 }
 
 export interface RunningApiServer {
@@ -98,7 +101,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     cache,
     clock,
     validator: kindValidator,
-    admission: [namespaceLifecycle(store), serviceAllocation({ store, cidr: opts.serviceCidr ?? '10.43.0.0/16' })],
+    admission: [namespaceLifecycle(store), serviceAllocation({ store, cidr: opts.serviceCidr ?? '10.43.0.0/16' }), ...(opts.admission ?? [])],
     reportError: errLog,
   });
   const cascade = installCascade(registry, errLog);

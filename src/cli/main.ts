@@ -35,6 +35,7 @@ serverOptions(program.command('server').description('run the control plane: API 
 serverOptions(program.command('up').description('run hale on this machine: the control plane and a node agent'))
   .option('--node-name <name>', 'name of the local node (default: the host name)')
   .option('--host-mode', 'run pods without network/filesystem namespaces even as root')
+  .option('--bridge <name>', 'Linux bridge for the local node\'s pods', 'hale0')
   .action(async (o) => {
     await runUp(o);
   });

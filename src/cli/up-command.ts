@@ -15,11 +15,13 @@ import { createLogger, type Logger } from '../lib/log/log.js';
 import { checkNotRunning, isRunning, readPidfile } from '../lib/pidfile/pidfile.js';
 import { STOP_PODS_GRACE_CAP_MS } from './agent-command.js';
 import type { ServerCommandOptions } from './server-command.js';
+import { ensureUnreachableRoutes, removeUnreachableRoutes } from '../agent/runtime/process/network/host-routes.js';
 
 export interface UpCommandOptions extends ServerCommandOptions {
   nodeName?: string;
   clusterCidr: string;
   hostMode?: boolean;
+  bridge?: string;
 }
 
 const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
@@ -32,10 +34,11 @@ function seconds(flag: string, v: string): number {
 
 class LocalAgent {
   private stopping = false;
+  private ensuring: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly o: { dataDir: string; server: string; token: string; nodeName: string; hostMode: boolean },
+    private readonly o: { dataDir: string; server: string; token: string; nodeName: string; hostMode: boolean; bridge?: string },
     private readonly log: Logger,
   ) {}
 
@@ -48,13 +51,20 @@ class LocalAgent {
     return rec && isRunning(rec) ? rec : undefined;
   }
 
-  async ensure(): Promise<void> {
+  /** Starts the agent unless it runs; concurrent calls share one start. */
+  ensure(): Promise<void> {
+    this.ensuring ??= this.start().finally(() => (this.ensuring = undefined));
+    return this.ensuring;
+  }
+
+  private async start(): Promise<void> {
     if (this.stopping) return;
     const rec = await this.running();
     if (rec) return;
     const out = openSync(join(this.o.dataDir, 'agent.log'), 'a');
     const args = [MAIN, 'agent', '--server', this.o.server, '--token', this.o.token, '--node-name', this.o.nodeName, '--data-dir', this.o.dataDir, '--port', '0'];
     if (this.o.hostMode) args.push('--host-mode');
+    if (this.o.bridge) args.push('--bridge', this.o.bridge);
     const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', out, out] });
     closeSync(out);
     child.unref();
@@ -110,7 +120,11 @@ export async function runUp(o: UpCommandOptions): Promise<void> {
     eventTtlMs: seconds('--event-ttl', o.eventTtl),
     logger,
   });
-  const agent = new LocalAgent({ dataDir, server: cp.api.url, token: cp.nodeToken, nodeName: (o.nodeName ?? hostname()).toLowerCase(), hostMode: !!o.hostMode }, logger);
+  // No packet to a hale address (or one hale might allocate) may leave the machine.
+  const ranges = [o.clusterCidr, o.serviceCidr];
+  const isRoot = process.getuid?.() === 0;
+  if (isRoot) await ensureUnreachableRoutes(ranges);
+  const agent = new LocalAgent({ dataDir, server: cp.api.url, token: cp.nodeToken, nodeName: (o.nodeName ?? hostname()).toLowerCase(), hostMode: !!o.hostMode, ...(o.bridge ? { bridge: o.bridge } : {}) }, logger);
   const adopted = await agent.running();
   if (adopted) logger.info({ pid: adopted.pid }, 're-adopted the running node agent');
   else await agent.ensure();
@@ -129,6 +143,7 @@ export async function runUp(o: UpCommandOptions): Promise<void> {
     agent
       .stopWithPods()
       .then(() => cp.stop())
+      .then(() => (isRoot ? removeUnreachableRoutes(ranges) : undefined))
       .then(() => {
         logger.flush();
         process.exit(0);

@@ -16,6 +16,7 @@ import { ApiError } from '../machinery/errors.js';
 import { parseJoinToken } from '../apiserver/auth/tokens.js';
 import { NodeIpamController } from '../controllers/node-ipam/node-ipam-controller.js';
 import { logProxy } from './log-proxy.js';
+import { schedulingAdmission } from './scheduling-admission.js';
 import { Scheduler } from '../scheduler/loop/scheduler.js';
 import { EventRecorder } from '../client/event-recorder.js';
 import { realClock } from '../lib/clock/clock.js';
@@ -49,7 +50,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
       }
     },
   });
-  api = await startApiServer({ ...opts, logs });
+  api = await startApiServer({ ...opts, logs, admission: [...(opts.admission ?? []), schedulingAdmission()] });
   const nodeToken = (await readFile(join(opts.dataDir, 'node-token'), 'utf8')).trim();
   secret = parseJoinToken(nodeToken)?.secret ?? '';
   const clusterCidr = opts.clusterCidr ?? DEFAULT_CLUSTER_CIDR;

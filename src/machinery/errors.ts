@@ -150,8 +150,8 @@ export function tooManyRequests(message: string, retryAfterSeconds?: number): Ap
 }
 
 /** errors.NewTimeoutError: 504 Timeout, `Timeout: <message>`, with a retry hint. */
-export function timeout(message: string, retryAfterSeconds: number, causes?: StatusCause[]): ApiError {
-  return new ApiError(504, 'Timeout', `Timeout: ${message}`, { ...(causes ? { causes } : {}), retryAfterSeconds });
+export function timeout(message: string, o: { retryAfterSeconds: number; causes?: StatusCause[] }): ApiError {
+  return new ApiError(504, 'Timeout', `Timeout: ${message}`, { ...(o.causes ? { causes: o.causes } : {}), retryAfterSeconds: o.retryAfterSeconds });
 }
 
 /**
@@ -159,7 +159,10 @@ export function timeout(message: string, retryAfterSeconds: number, causes?: Sta
  * the server has not reached. client-go recognises it by the cause and re-lists.
  */
 export function tooLargeResourceVersion(wanted: number, current: number): ApiError {
-  return timeout(`Too large resource version: ${wanted}, current: ${current}`, 1, [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }]);
+  return timeout(`Too large resource version: ${wanted}, current: ${current}`, {
+    retryAfterSeconds: 1,
+    causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+  });
 }
 
 export function internalError(message: string): ApiError {

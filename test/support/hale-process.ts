@@ -3,7 +3,7 @@
 // its kubeconfig (with a private KUBECACHEDIR). `stop()` ends exactly that
 // process and removes what the test created.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -82,6 +82,8 @@ export async function startHale(opts: StartOptions = {}): Promise<HaleProcess> {
         await exited;
         clearTimeout(t);
       }
+      // `up` started a node agent that outlives it by design: end it and its pods too.
+      if (opts.command === 'up') spawnSync(process.execPath, [HALE_BIN, 'down', '--data-dir', dataDir], { stdio: 'ignore', timeout: 60_000 });
       await rm(cacheDir, { recursive: true, force: true });
       if (!o.keepData && !opts.dataDir) await rm(dataDir, { recursive: true, force: true });
     },

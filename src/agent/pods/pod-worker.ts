@@ -105,6 +105,13 @@ export class PodWorker {
     if (status.phase === 'Succeeded' || status.phase === 'Failed') this.terminal = status.phase;
   }
 
+  /** Stops acting (agent shutdown): no further syncs, no restarts; containers are left to the caller. */
+  halt(): void {
+    this.finished = true;
+    this.timer?.cancel();
+    for (const p of this.probes.values()) p.stop();
+  }
+
   /** A new version of the pod, or undefined when it left the API. */
   update(pod: KObject | undefined): void {
     if (pod) this.pod = pod;

@@ -56,39 +56,50 @@ function refuse(obj: KObject, e: FieldError): ApiError {
   return invalid('Service', { resource: 'services', group: '', name: obj.metadata.name ?? '' }, [e]);
 }
 
+/** What one admission of one Service claims: the keys, in order, so abort can give back exactly those. */
+interface Claim {
+  obj: KObject;
+  /** obj.spec, being filled in */
+  spec: Spec;
+  /** the stored object's spec (updates) */
+  old: Spec | undefined;
+  /** the keys the stored object already holds: this object's to keep, never claimed twice */
+  held: Set<string>;
+  claimed: string[];
+}
+
 export function serviceAllocation(opts: { store: Store; cidr: string }): AdmissionPlugin {
   const { store } = opts;
   const range = parseCidr(opts.cidr);
-  // Per request: what this admission claimed, so abort can give back exactly that.
   const reserved = new WeakMap<AdmissionRequest, string[]>();
   const owner = (obj: KObject): string => JSON.stringify({ namespace: obj.metadata.namespace, name: obj.metadata.name });
 
-  async function claim(key: string, obj: KObject, claimed: string[]): Promise<boolean> {
-    const r = await store.create(key, owner(obj));
-    if (r.ok) claimed.push(key);
+  async function claim(c: Claim, key: string): Promise<boolean> {
+    const r = await store.create(key, owner(c.obj));
+    if (r.ok) c.claimed.push(key);
     return r.ok;
   }
 
-  async function allocateIp(obj: KObject, claimed: string[]): Promise<string> {
+  async function allocateIp(c: Claim): Promise<string> {
     // Skip the network address and the first host (the `kubernetes` Service's, by convention).
     for (let i = 0; i < 64; i++) {
       const ip = ipToString(range.base + 2 + randomInt(Math.max(1, range.size - 3)));
-      if (await claim(IP_PREFIX + ip, obj, claimed)) return ip;
+      if (await claim(c, IP_PREFIX + ip)) return ip;
     }
     for (let n = range.base + 2; n < range.base + range.size - 1; n++) {
       const ip = ipToString(n);
-      if (await claim(IP_PREFIX + ip, obj, claimed)) return ip;
+      if (await claim(c, IP_PREFIX + ip)) return ip;
     }
     throw internalError('failed to allocate a serviceIP: range is full');
   }
 
-  async function allocatePort(obj: KObject, claimed: string[]): Promise<number> {
+  async function allocatePort(c: Claim): Promise<number> {
     for (let i = 0; i < 64; i++) {
       const p = NODEPORT_MIN + randomInt(NODEPORT_MAX - NODEPORT_MIN + 1);
-      if (await claim(PORT_PREFIX + p, obj, claimed)) return p;
+      if (await claim(c, PORT_PREFIX + p)) return p;
     }
     for (let p = NODEPORT_MIN; p <= NODEPORT_MAX; p++) {
-      if (await claim(PORT_PREFIX + p, obj, claimed)) return p;
+      if (await claim(c, PORT_PREFIX + p)) return p;
     }
     throw internalError('failed to allocate a nodePort: range is full');
   }
@@ -97,43 +108,44 @@ export function serviceAllocation(opts: { store: Store; cidr: string }): Admissi
     for (const k of keys) await store.delete(k);
   }
 
-  async function admitClusterIP(obj: KObject, spec: Spec, old: Spec | undefined, held: Set<string>, claimed: string[]): Promise<void> {
+  async function admitClusterIP(c: Claim): Promise<void> {
+    const { spec, old } = c;
     if (!spec.clusterIP && spec.clusterIPs?.[0]) spec.clusterIP = spec.clusterIPs[0];
     if (old && !spec.clusterIP && old.clusterIP) spec.clusterIP = old.clusterIP;
-    if (!spec.clusterIP) spec.clusterIP = await allocateIp(obj, claimed);
-    else if (spec.clusterIP !== 'None' && !held.has(IP_PREFIX + spec.clusterIP)) {
+    if (!spec.clusterIP) spec.clusterIP = await allocateIp(c);
+    else if (spec.clusterIP !== 'None' && !c.held.has(IP_PREFIX + spec.clusterIP)) {
       const ip = spec.clusterIP;
       const n = ipToNumber(ip);
       // A malformed address is validation's to report; nothing to claim.
       if (n !== undefined) {
         const ips = goStringSlice(spec.clusterIPs ?? [ip]);
         if (n < range.base || n >= range.base + range.size) {
-          throw refuse(obj, invalidGo('spec.clusterIPs', ips, `failed to allocate IP ${ip}: the provided IP (${ip}) is not in the valid range. The range of valid IPs is ${range.text}`));
+          throw refuse(c.obj, invalidGo('spec.clusterIPs', ips, `failed to allocate IP ${ip}: the provided IP (${ip}) is not in the valid range. The range of valid IPs is ${range.text}`));
         }
-        if (!(await claim(IP_PREFIX + ip, obj, claimed))) {
-          throw refuse(obj, invalidGo('spec.clusterIPs', ips, `failed to allocate IP ${ip}: provided IP is already allocated`));
+        if (!(await claim(c, IP_PREFIX + ip))) {
+          throw refuse(c.obj, invalidGo('spec.clusterIPs', ips, `failed to allocate IP ${ip}: provided IP is already allocated`));
         }
       }
     }
     spec.clusterIPs = [spec.clusterIP];
   }
 
-  async function admitNodePorts(obj: KObject, spec: Spec, old: Spec | undefined, held: Set<string>, claimed: string[]): Promise<void> {
+  async function admitNodePorts(c: Claim): Promise<void> {
+    const { spec, old } = c;
     const oldByPort = new Map((old?.ports ?? []).filter((p) => p.nodePort).map((p) => [p.port, p.nodePort!]));
     // Ports with one number (TCP and UDP of one service port) share a nodePort, as in Kubernetes.
     const byPort = new Map<number | undefined, number>();
     for (const [i, p] of (spec.ports ?? []).entries()) {
       if (p.nodePort === undefined || p.nodePort === 0) {
-        const reuse = byPort.get(p.port) ?? oldByPort.get(p.port);
-        p.nodePort = reuse ?? (await allocatePort(obj, claimed));
+        p.nodePort = byPort.get(p.port) ?? oldByPort.get(p.port) ?? (await allocatePort(c));
       } else {
         const key = PORT_PREFIX + p.nodePort;
-        if (!held.has(key) && !claimed.includes(key)) {
+        if (!c.held.has(key) && !c.claimed.includes(key)) {
           const field = `spec.ports[${i}].nodePort`;
           if (p.nodePort < NODEPORT_MIN || p.nodePort > NODEPORT_MAX) {
-            throw refuse(obj, invalidValue(field, p.nodePort, `provided port is not in the valid range. The range of valid ports is ${NODEPORT_MIN}-${NODEPORT_MAX}`));
+            throw refuse(c.obj, invalidValue(field, p.nodePort, `provided port is not in the valid range. The range of valid ports is ${NODEPORT_MIN}-${NODEPORT_MAX}`));
           }
-          if (!(await claim(key, obj, claimed))) throw refuse(obj, invalidValue(field, p.nodePort, 'provided port is already allocated'));
+          if (!(await claim(c, key))) throw refuse(c.obj, invalidValue(field, p.nodePort, 'provided port is already allocated'));
         }
       }
       if (!byPort.has(p.port)) byPort.set(p.port, p.nodePort);
@@ -144,20 +156,17 @@ export function serviceAllocation(opts: { store: Store; cidr: string }): Admissi
     name: 'ServiceAllocation',
     async admit(req) {
       if (!isService(req) || req.subresource || req.op === 'delete') return;
-      const obj = req.obj;
-      const spec = (obj.spec ?? {}) as Spec;
-      obj.spec = spec;
+      const spec = (req.obj.spec ?? {}) as Spec;
+      req.obj.spec = spec;
       const old = req.old ? ((req.old.spec ?? {}) as Spec) : undefined;
-      // What the stored object already holds is this object's to keep: never claimed twice.
-      const held = heldKeys(req.old);
-      const claimed: string[] = [];
-      reserved.set(req, claimed);
+      const c: Claim = { obj: req.obj, spec, old, held: heldKeys(req.old), claimed: [] };
+      reserved.set(req, c.claimed);
       try {
-        if (spec.type !== 'ExternalName') await admitClusterIP(obj, spec, old, held, claimed);
-        if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') await admitNodePorts(obj, spec, old, held, claimed);
+        if (spec.type !== 'ExternalName') await admitClusterIP(c);
+        if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') await admitNodePorts(c);
       } catch (err) {
         reserved.delete(req);
-        await release(claimed);
+        await release(c.claimed);
         throw err;
       }
     },

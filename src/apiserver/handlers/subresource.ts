@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KObject } from '../../api/object.js';
 import { isJsonObject } from '../../api/object.js';
 import { groupVersion, type ResourceInfo } from '../../api/resources.js';
-import { ApiError, badRequest, conflict, methodNotAllowed, notFound } from '../../machinery/errors.js';
+import { ApiError, badRequest, methodNotAllowed, notFound } from '../../machinery/errors.js';
 import { decodeBody, decodePatch, mediaType, readBody } from '../body.js';
 import { decodeObject, fieldValidationOf } from '../decode-object.js';
 import { applyPatch } from '../patch/apply-patch.js';
@@ -17,7 +17,7 @@ import type { RequestContext } from '../registry/context.js';
 import type { Registry } from '../registry/registry.js';
 import { bindPod } from '../subresources/binding.js';
 import { evictPod } from '../subresources/eviction.js';
-import { applyScale, scaleOf } from '../subresources/scale.js';
+import { scaleOf, scaleUpdate } from '../subresources/scale.js';
 import { dryRunOf, deleteOptionsOf } from './params.js';
 import { sendObject } from './render.js';
 import { responseFormat } from '../negotiate.js';
@@ -106,13 +106,7 @@ async function status(c: Ctx): Promise<void> {
   sendObject(c.res, 200, r, result.obj, false, c.query);
 }
 
-/**
- * The scale subresource. The desired Scale is computed from the parent as it
- * is at each compare-and-swap attempt (a patch, `test` operations included,
- * applies to the fresh Scale on a retry), so a concurrent write cannot slip
- * between reading the Scale and writing the parent. A resourceVersion in the
- * body (PUT) or put there by the patch is a precondition: 409 when stale.
- */
+/** The scale subresource: the patch or body becomes a parent update (subresources/scale.ts). */
 async function scale(c: Ctx): Promise<void> {
   const { registry, resource: r, info } = c;
   if (info.verb === 'get') {
@@ -120,37 +114,18 @@ async function scale(c: Ctx): Promise<void> {
     return;
   }
   c.ctx.dryRun = dryRunOf(c.query);
-  let desiredFor: (parent: KObject) => KObject;
+  let desired: (current: KObject) => KObject;
   if (info.verb === 'update') {
     const body = await readObject(c, 'autoscaling/v1', 'Scale');
-    desiredFor = () => body;
+    desired = () => body;
   } else if (info.verb === 'patch') {
     const ct = mediaType(c.req.headers['content-type']);
     if (ct === 'application/apply-patch+yaml') throw new ApiError(415, 'UnsupportedMediaType', 'server-side apply is not supported by hale yet');
     const patch = decodePatch(await readBody(c.req));
-    desiredFor = (parent) => applyPatch({ contentType: ct, original: scaleOf(parent), patch, schema: patchSchemaFor('autoscaling/v1', 'Scale') }) as KObject;
+    desired = (current) => applyPatch({ contentType: ct, original: current, patch, schema: patchSchemaFor('autoscaling/v1', 'Scale') }) as KObject;
   } else throw methodNotAllowed();
-  const result = await registry.update(r, ns(c), info.name, (cur) => {
-    const desired = desiredFor(cur);
-    const pinned = desired.metadata?.resourceVersion;
-    if (pinned && pinned !== cur.metadata.resourceVersion) throw conflict({ resource: r.plural, group: r.group, name: info.name });
-    checkReplicas(info.name, desired);
-    return applyScale(cur, desired);
-  }, { ctx: c.ctx });
+  const result = await registry.update(r, ns(c), info.name, scaleUpdate({ resource: r, name: info.name, desired }), { ctx: c.ctx });
   sendJson(c.res, 200, scaleOf(result.obj));
-}
-
-/** ValidateScale: spec.replicas must be a non-negative integer (422 as errors.NewInvalid words it). */
-function checkReplicas(name: string, scale: KObject): void {
-  const replicas = (scale.spec as { replicas?: unknown } | undefined)?.replicas;
-  if (typeof replicas === 'number' && Number.isInteger(replicas) && replicas >= 0) return;
-  const body = `Invalid value: ${JSON.stringify(replicas ?? null)}: must be greater than or equal to 0`;
-  throw new ApiError(422, 'Invalid', `Scale.autoscaling "${name}" is invalid: spec.replicas: ${body}`, {
-    name,
-    group: 'autoscaling',
-    kind: 'Scale',
-    causes: [{ reason: 'FieldValueInvalid', field: 'spec.replicas', message: body }],
-  });
 }
 
 async function binding(c: Ctx): Promise<void> {

@@ -172,7 +172,7 @@ export function installCascade(registry: Registry, log: (msg: string, err: unkno
   /** Owners waiting in foreground deletion for `obj` to go look again. */
   const nudgeOwners = async (obj: KObject): Promise<void> => {
     for (const ref of obj.metadata.ownerReferences ?? []) {
-      const st = await ownerState(registry, obj.metadata.namespace ?? '', ref);
+      const st = await ownerState(registry, { namespace: obj.metadata.namespace ?? '', ref });
       if (st.state !== 'present') continue;
       if (st.obj.metadata.deletionTimestamp && st.obj.metadata.finalizers?.includes(FOREGROUND_FINALIZER)) {
         const owner = st;
@@ -188,7 +188,7 @@ export function installCascade(registry: Registry, log: (msg: string, err: unkno
     const dangling: OwnerReference[] = [];
     let solid = false;
     for (const ref of refs) {
-      const st = await ownerState(registry, obj.metadata.namespace ?? '', ref);
+      const st = await ownerState(registry, { namespace: obj.metadata.namespace ?? '', ref });
       if (st.state === 'absent') dangling.push(ref);
       else solid = true;
     }

@@ -52,11 +52,13 @@ export function allObjects(cache: WatchCache): Dependent[] {
  */
 export type OwnerState = { state: 'present'; r: ResourceInfo; obj: KObject } | { state: 'absent' } | { state: 'unknown' };
 
-export async function ownerState(registry: Registry, dependentNamespace: string, ref: OwnerReference): Promise<OwnerState> {
+/** `namespace`: the dependent's (a namespaced owner lives beside its dependents). */
+export async function ownerState(registry: Registry, o: { namespace: string; ref: OwnerReference }): Promise<OwnerState> {
+  const { ref } = o;
   const r = findKind(ref.apiVersion, ref.kind);
   if (!r) return { state: 'unknown' };
   try {
-    const obj = await registry.get(r, r.namespaced ? dependentNamespace : '', ref.name);
+    const obj = await registry.get(r, r.namespaced ? o.namespace : '', ref.name);
     return obj.metadata.uid === ref.uid ? { state: 'present', r, obj } : { state: 'absent' };
   } catch (err) {
     if (err instanceof ApiError && err.code === 404) return { state: 'absent' };

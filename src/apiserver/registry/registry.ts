@@ -32,6 +32,7 @@ import type { AdmissionPlugin, AdmissionRequest, Validator } from './hooks.js';
 import { generateName, rfc3339 } from './names.js';
 import { normalizeObject } from './normalize.js';
 import { strategyFor } from './strategy.js';
+import { prepareUpdate } from './prepare-update.js';
 import { deepEqual } from './compare.js';
 import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER, planDelete, readyToGo, type PropagationPolicy } from './deletion.js';
 import { dropServiceTypeDependentFields } from '../../api/defaults/service.js';
@@ -59,7 +60,7 @@ export interface DeleteOptions {
 
 /**
  * The garbage-collection seam (registry/cascade.ts until the garbage
- * collector controller exists). Both calls come after the store commit.
+ * collector controller exists). Every call comes after the store commit.
  */
 export interface GarbageCollector {
   /** an object left the store: collect dependents whose owners are all gone */
@@ -265,7 +266,7 @@ export class Registry {
         throw conflict(q(r, name));
       }
       const desired = await mutate(clone(current));
-      const next = this.prepareUpdate(r, desired, current, sub);
+      const next = prepareUpdate(r, { desired, current, subresource: sub });
       // A Service changing type sheds the fields only the old type had (nodePorts, clusterIP for ExternalName).
       if (!sub && r.plural === 'services' && !r.group) dropServiceTypeDependentFields(next, current);
       if (!sub) this.validator.applyDefaults(r, next);
@@ -324,60 +325,6 @@ export class Registry {
       return { obj: next, created: false };
     }
     throw conflict(q(r, name), 'too many concurrent writers; try again');
-  }
-
-  private prepareUpdate(r: ResourceInfo, desired: KObject, current: KObject, sub: string): KObject {
-    const s = strategyFor(r);
-    const cm = current.metadata;
-    if (sub === 'binding') {
-      // Binding may set spec.nodeName (once, checked by bindPod), the PodScheduled condition and annotations; nothing else.
-      const next = clone(current);
-      next.spec = { ...((next.spec ?? {}) as object), nodeName: (desired.spec as { nodeName?: string } | undefined)?.nodeName };
-      const scheduled = ((desired.status ?? {}) as { conditions?: { type: string }[] }).conditions?.find((c) => c.type === 'PodScheduled');
-      if (scheduled) {
-        const st = { ...((next.status ?? {}) as { conditions?: { type: string }[] }) };
-        st.conditions = [...(st.conditions ?? []).filter((c) => c.type !== 'PodScheduled'), scheduled];
-        next.status = st;
-      }
-      if (desired.metadata.annotations) next.metadata.annotations = desired.metadata.annotations;
-      return next;
-    }
-    if (sub === 'status' || sub === 'finalize') {
-      // A status write changes status only (ResetObjectMetaForStatus); finalize changes spec.finalizers only.
-      const next = clone(current);
-      if (sub === 'status') next.status = desired.status;
-      else {
-        const spec = { ...((next.spec ?? {}) as object), finalizers: (desired.spec as { finalizers?: unknown } | undefined)?.finalizers };
-        next.spec = spec;
-      }
-      return next;
-    }
-    const next = desired;
-    next.metadata = next.metadata ?? {};
-    const m = next.metadata;
-    if (m.name !== undefined && m.name !== cm.name) {
-      throw badRequest(`the name of the object (${m.name}) does not match the name on the URL (${cm.name})`);
-    }
-    if (m.uid && m.uid !== cm.uid) {
-      throw new ApiError(409, 'Conflict', `Precondition failed: UID in precondition: ${m.uid}, UID in object meta: ${cm.uid}`);
-    }
-    m.name = cm.name!;
-    if (cm.namespace) m.namespace = cm.namespace;
-    else delete m.namespace;
-    m.uid = cm.uid!;
-    m.creationTimestamp = cm.creationTimestamp!;
-    if (cm.deletionTimestamp) m.deletionTimestamp = cm.deletionTimestamp;
-    else delete m.deletionTimestamp;
-    if (cm.deletionGracePeriodSeconds !== undefined) m.deletionGracePeriodSeconds = cm.deletionGracePeriodSeconds;
-    else delete m.deletionGracePeriodSeconds;
-    delete m.generateName;
-    if (cm.generateName) m.generateName = cm.generateName;
-    if (s.hasStatus) {
-      if (current.status !== undefined) next.status = clone(current.status);
-      else delete next.status;
-    }
-    s.prepareForUpdate(next, current);
-    return next;
   }
 
   async delete(r: ResourceInfo, namespace: string, name: string, opts: DeleteOptions, ctx: RequestContext): Promise<DeleteResult> {

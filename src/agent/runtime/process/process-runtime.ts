@@ -21,7 +21,7 @@ import { HostIpam } from './host-ipam.js';
 import { hostsFileContent, rootfsMounts } from './rootfs.js';
 import { execIn } from './supervisor/exec.js';
 import type { SupervisorSpec } from './supervisor/spec.js';
-import { readState, signalKill, signalStop, startSupervised, watchExit, StartError, type ExitState } from './supervisor/supervisor.js';
+import { isExit, readState, signalKill, signalStop, startSupervised, watchExit, StartError, type ExitState } from './supervisor/supervisor.js';
 
 export interface PodNetworkLike {
   setup(podUid: string): Promise<{ ip: string; netnsPath: string }>;
@@ -131,7 +131,7 @@ export class ProcessRuntime implements Runtime {
       this.containers.set(id, rec);
       if (rec.info.state === 'exited') continue;
       const state = await readState(dir);
-      if (state && 'exitCode' in state && state.exitCode !== undefined) {
+      if (isExit(state)) {
         // It exited while the agent was away: recorded now, reported to listeners once they attach.
         await this.recordExit(rec, state, false);
         queueMicrotask(() => this.emit(rec.info));
@@ -140,7 +140,7 @@ export class ProcessRuntime implements Runtime {
         rec.waiter = watchExit(dir, rec.supervisorPid).then((s) => this.recordExit(rec, s, true));
       } else {
         // Started but never confirmed: nothing holds it.
-        await this.recordExit(rec, { exitCode: 137, reason: 'ContainerStatusUnknown' } as never, true);
+        await this.recordExit(rec, { exitCode: 137, reason: 'ContainerStatusUnknown', message: 'The container could not be located when the agent restarted' }, true);
       }
     }
   }
@@ -274,15 +274,16 @@ export class ProcessRuntime implements Runtime {
     for (const c of old) await this.removeContainer(c.info.id);
   }
 
-  private async recordExit(rec: ContainerRecord, s: ExitState, emit: boolean): Promise<void> {
+  private async recordExit(rec: ContainerRecord, s: Partial<ExitState> & { reason?: string; message?: string }, emit: boolean): Promise<void> {
     if (rec.info.state === 'exited') return;
     const info = rec.info;
     info.state = 'exited';
     info.exitCode = s.exitCode ?? 137;
     info.finishedAt = s.finishedAt ?? new Date(this.opts.clock.now());
-    const reason = (s as { reason?: string }).reason;
-    if (reason) info.reason = reason;
-    else if (s.startError) {
+    if (s.reason) {
+      info.reason = s.reason;
+      if (s.message) info.message = s.message;
+    } else if (s.startError) {
       info.reason = 'StartError';
       info.message = s.startError;
     } else if (s.oomKilled) info.reason = 'OOMKilled';
@@ -302,12 +303,13 @@ export class ProcessRuntime implements Runtime {
     const rec = this.containers.get(id);
     if (!rec || rec.info.state !== 'running' || !rec.supervisorPid) return;
     const waiter = rec.waiter ?? Promise.resolve();
+    const dir = this.containerDir(id);
     if (graceMs > 0) {
-      signalStop(rec.supervisorPid);
+      await signalStop(rec.supervisorPid, dir);
       const timedOut = await Promise.race([waiter.then(() => false), new Promise<boolean>((r) => this.opts.clock.setTimeout(() => r(true), graceMs))]);
       if (!timedOut) return;
     }
-    signalKill(rec.supervisorPid);
+    await signalKill(rec.supervisorPid, dir);
     await waiter;
   }
 

@@ -1,0 +1,68 @@
+// The update half of the registry's strategies (rest.BeforeUpdate +
+// PrepareForUpdate): what a write may change, per subresource. A status
+// write changes status only; finalize changes a namespace's spec.finalizers
+// only; binding sets spec.nodeName and annotations; a main-resource write
+// keeps identity, deletion state and (for kinds with a status subresource)
+// status, plus whatever the kind's strategy keeps (strategy.ts).
+
+import type { KObject } from '../../api/object.js';
+import type { ResourceInfo } from '../../api/resources.js';
+import { ApiError, badRequest } from '../../machinery/errors.js';
+import { strategyFor } from './strategy.js';
+
+const clone = <T>(v: T): T => structuredClone(v);
+
+export function prepareUpdate(r: ResourceInfo, o: { desired: KObject; current: KObject; subresource: string }): KObject {
+  const { desired, current, subresource: sub } = o;
+  const s = strategyFor(r);
+  const cm = current.metadata;
+  if (sub === 'binding') {
+    // Binding may set spec.nodeName (once, checked by bindPod), the PodScheduled condition and annotations; nothing else.
+    const next = clone(current);
+    next.spec = { ...((next.spec ?? {}) as object), nodeName: (desired.spec as { nodeName?: string } | undefined)?.nodeName };
+    const scheduled = ((desired.status ?? {}) as { conditions?: { type: string }[] }).conditions?.find((c) => c.type === 'PodScheduled');
+    if (scheduled) {
+      const st = { ...((next.status ?? {}) as { conditions?: { type: string }[] }) };
+      st.conditions = [...(st.conditions ?? []).filter((c) => c.type !== 'PodScheduled'), scheduled];
+      next.status = st;
+    }
+    if (desired.metadata.annotations) next.metadata.annotations = desired.metadata.annotations;
+    return next;
+  }
+  if (sub === 'status' || sub === 'finalize') {
+    // A status write changes status only (ResetObjectMetaForStatus); finalize changes spec.finalizers only.
+    const next = clone(current);
+    if (sub === 'status') next.status = desired.status;
+    else {
+      const spec = { ...((next.spec ?? {}) as object), finalizers: (desired.spec as { finalizers?: unknown } | undefined)?.finalizers };
+      next.spec = spec;
+    }
+    return next;
+  }
+  const next = desired;
+  next.metadata = next.metadata ?? {};
+  const m = next.metadata;
+  if (m.name !== undefined && m.name !== cm.name) {
+    throw badRequest(`the name of the object (${m.name}) does not match the name on the URL (${cm.name})`);
+  }
+  if (m.uid && m.uid !== cm.uid) {
+    throw new ApiError(409, 'Conflict', `Precondition failed: UID in precondition: ${m.uid}, UID in object meta: ${cm.uid}`);
+  }
+  m.name = cm.name!;
+  if (cm.namespace) m.namespace = cm.namespace;
+  else delete m.namespace;
+  m.uid = cm.uid!;
+  m.creationTimestamp = cm.creationTimestamp!;
+  if (cm.deletionTimestamp) m.deletionTimestamp = cm.deletionTimestamp;
+  else delete m.deletionTimestamp;
+  if (cm.deletionGracePeriodSeconds !== undefined) m.deletionGracePeriodSeconds = cm.deletionGracePeriodSeconds;
+  else delete m.deletionGracePeriodSeconds;
+  delete m.generateName;
+  if (cm.generateName) m.generateName = cm.generateName;
+  if (s.hasStatus) {
+    if (current.status !== undefined) next.status = clone(current.status);
+    else delete next.status;
+  }
+  s.prepareForUpdate(next, current);
+  return next;
+}
