@@ -18,12 +18,27 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
-export async function startCluster(opts: { args?: string[] } = {}): Promise<Cluster> {
-  const r = randomBytes(2);
-  const second = 100 + ((r[0] ?? 0) % 100);
-  const bridge = `ht${randomBytes(3).toString('hex')}`;
+export interface ClusterOptions {
+  args?: string[];
+  /** keep state across a restart: the same dir, bridge and ranges bring the same cluster back */
+  dataDir?: string;
+  bridge?: string;
+  /** the second octet of the pod range (10.N.0.0/16); N+1 is the service range */
+  second?: number;
+}
+
+/** Fresh random network parameters for a cluster (or for its restart). */
+export function clusterNetwork(): { bridge: string; second: number } {
+  return { bridge: `ht${randomBytes(3).toString('hex')}`, second: 100 + ((randomBytes(1)[0] ?? 0) % 100) };
+}
+
+export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> {
+  const net = clusterNetwork();
+  const second = opts.second ?? net.second;
+  const bridge = opts.bridge ?? net.bridge;
   const hale = await startHale({
     command: 'up',
+    ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
     args: ['--bridge', bridge, '--cluster-cidr', `10.${second}.0.0/16`, '--service-cidr', `10.${second + 1}.0.0/16`, '--node-name', 'node-1', ...(opts.args ?? [])],
   });
   const c: Cluster = {
