@@ -8,6 +8,7 @@ import { realClock } from '../lib/clock/clock.js';
 import type { Logger } from '../lib/log/log.js';
 import { readNodeRecord } from './node-record.js';
 import { PodNetwork } from './runtime/process/network/pod-network.js';
+import { removeScope } from './runtime/process/cgroups.js';
 import { ProcessRuntime } from './runtime/process/process-runtime.js';
 import { supervisorBinary } from './runtime/process/supervisor/supervisor.js';
 
@@ -35,5 +36,6 @@ export async function cleanupNode(dataDir: string, log: Logger): Promise<number>
   await rt.close();
   // The node's bridge outlives its last pod; a node that is brought down takes it away.
   if (network) await network.destroy();
+  await removeScope(rec.nodeName);
   return running.length;
 }

@@ -68,7 +68,7 @@ export async function createCgroup(scope: string, id: string, r: ContainerResour
 export async function removeCgroup(dirs: string[]): Promise<void> {
   for (const d of dirs) {
     await rmdir(d).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ENOENT' && err.code !== 'EBUSY') throw err;
+      if (err.code !== 'ENOENT' && err.code !== 'EBUSY' && err.code !== 'ENOTEMPTY') throw err;
     });
   }
 }
@@ -80,5 +80,13 @@ export async function oomKilled(oomControl: string): Promise<boolean> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw err;
+  }
+}
+
+/** Removes a node's cgroup scope (`hale/<scope>` under each controller) once no container of it is left, and `hale` when empty. */
+export async function removeScope(scope: string): Promise<void> {
+  for (const c of CONTROLLERS) {
+    const base = join(ROOT, c, 'hale');
+    await removeCgroup([join(base, scope), base]);
   }
 }
