@@ -24,6 +24,7 @@ import { PodNetwork } from './runtime/process/network/pod-network.js';
 import { startAgentServer } from './server/agent-server.js';
 import { ensureServingCert } from './server/serving-cert.js';
 import { writeNodeRecord } from './node-record.js';
+import { lockNetworkNamespace } from './netns-lock.js';
 import { serveLogs } from './logs/serve-logs.js';
 import { CrashBackoff } from '../lib/backoff/crash-backoff.js';
 import { probeFactory } from './pods/probes.js';
@@ -62,6 +63,7 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<RunningNodeAg
   const log = o.log;
   const root = join(o.dataDir, 'agent');
   await mkdir(root, { recursive: true, mode: 0o700 });
+  const lock = await lockNetworkNamespace(o.nodeName);
   const creds = await joinServer(o.server, o.token);
   const client = new HttpClient({ server: o.server, token: creds.secret, caPem: creds.caPem, userAgent: `hale-agent/${o.nodeName}` });
   const cert = await ensureServingCert(join(root, 'pki'), o.nodeName);
@@ -178,6 +180,7 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<RunningNodeAg
       await started.stop();
       await server.close();
       client.close();
+      lock.release();
     },
     stopPods: (cap) => started.stopPods(cap),
   };

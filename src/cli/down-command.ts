@@ -10,6 +10,8 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { cleanupNode } from '../agent/cleanup.js';
+import { destroyFabric } from '../localnode/fabric.js';
+import { localNodeNames, teardown } from '../localnode/local-node.js';
 import { createLogger } from '../lib/log/log.js';
 import { isRunning, readPidfile, type PidRecord } from '../lib/pidfile/pidfile.js';
 import { STOP_PODS_GRACE_CAP_MS } from './agent-command.js';
@@ -48,13 +50,6 @@ async function exists(dir: string): Promise<boolean> {
   }
 }
 
-/** The data dirs of the nodes under `dataDir`: itself and nodes/<name>. */
-async function nodeDirs(dataDir: string): Promise<string[]> {
-  const out = [dataDir];
-  const nodes = join(dataDir, 'nodes');
-  if (await exists(nodes)) for (const n of await readdir(nodes)) out.push(join(nodes, n));
-  return out;
-}
 
 export async function runDown(dir: string): Promise<void> {
   const dataDir = resolve(dir);
@@ -69,7 +64,15 @@ export async function runDown(dir: string): Promise<void> {
     process.stdout.write(`stopped server (pid ${server.pid})\n`);
   }
   const log = createLogger({ name: 'hale-down', level: 'warn' });
-  for (const nd of await nodeDirs(dataDir)) {
+  // Extra local nodes: pods stopped, then namespace, links and cgroup removed.
+  for (const name of await localNodeNames(dataDir)) {
+    if (await teardown(dataDir, name, STOP_PODS_GRACE_CAP_MS + 8_000)) {
+      stopped++;
+      process.stdout.write(`stopped local node ${name}\n`);
+    }
+  }
+  await destroyFabric(dataDir);
+  for (const nd of [dataDir]) {
     const agent = await stopPidfile(join(nd, 'agent.pid'), 'SIGUSR2', STOP_PODS_GRACE_CAP_MS + 8_000);
     if (agent) {
       stopped++;

@@ -8,6 +8,7 @@ import { runServer } from './server-command.js';
 import { runDown } from './down-command.js';
 import { runAgent } from './agent-command.js';
 import { runUp } from './up-command.js';
+import { runNode } from './node-command.js';
 import { defaultDataDir } from './data-dir.js';
 
 const program = new Command();
@@ -36,6 +37,8 @@ serverOptions(program.command('up').description('run hale on this machine: the c
   .option('--node-name <name>', 'name of the local node (default: the host name)')
   .option('--host-mode', 'run pods without network/filesystem namespaces even as root')
   .option('--bridge <name>', 'Linux bridge for the local node\'s pods', 'hale0')
+  .option('--nodes <n>', 'local nodes to run: the host\'s own plus n-1 in their own namespaces (root)', '1')
+  .option('--node-cidr <cidr>', 'the network the extra local nodes sit on (the host takes its first address)', '10.40.0.0/24')
   .action(async (o) => {
     await runUp(o);
   });
@@ -59,6 +62,24 @@ program
   .action(async (o) => {
     await runAgent(o);
   });
+
+const node = program.command('node').description('act on the extra local nodes of `hale up`: the built-in way to watch hale heal');
+for (const [action, what] of [
+  ['add', 'add a local node in its own namespaces'],
+  ['remove', 'stop a local node\'s pods, remove the node and its namespaces'],
+  ['power-off', 'kill every process of the node at once (agent, supervisors, containers)'],
+  ['power-on', 'start a powered-off node again'],
+  ['cut', 'take the node\'s link down: it runs on but reaches nobody'],
+  ['heal', 'bring a cut node\'s link back'],
+] as const) {
+  node
+    .command(`${action} <name>`)
+    .description(what)
+    .option('--data-dir <dir>', 'the data dir given to `hale up`', defaultDataDir())
+    .action(async (name: string, o: { dataDir: string }) => {
+      await runNode(action, name, o.dataDir);
+    });
+}
 
 program
   .command('down')

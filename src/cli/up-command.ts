@@ -16,12 +16,17 @@ import { checkNotRunning, isRunning, readPidfile } from '../lib/pidfile/pidfile.
 import { STOP_PODS_GRACE_CAP_MS } from './agent-command.js';
 import type { ServerCommandOptions } from './server-command.js';
 import { ensureUnreachableRoutes, removeUnreachableRoutes } from '../agent/runtime/process/network/host-routes.js';
+import { HttpClient } from '../client/http/http-client.js';
+import { LocalFleet, fabricHostIp } from '../localnode/fleet.js';
+import { localNodeNames } from '../localnode/local-node.js';
 
 export interface UpCommandOptions extends ServerCommandOptions {
   nodeName?: string;
   clusterCidr: string;
   hostMode?: boolean;
   bridge?: string;
+  nodes: string;
+  nodeCidr: string;
 }
 
 const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
@@ -108,11 +113,16 @@ export async function runUp(o: UpCommandOptions): Promise<void> {
   const dataDir = resolve(o.dataDir);
   await checkNotRunning(join(dataDir, 'server.pid'), `data dir ${dataDir}; stop it with \`hale down --data-dir ${dataDir}\``);
   const logger = createLogger({ name: 'hale' });
+  const nodes = Number(o.nodes);
+  if (!Number.isInteger(nodes) || nodes < 1) throw new Error(`--nodes ${o.nodes}: expected a whole number ≥ 1`);
+  const isRoot = process.getuid?.() === 0;
+  if (nodes > 1 && (!isRoot || o.hostMode)) throw new Error('--nodes needs root: each extra local node runs in its own network namespace');
   const cp = await startControlPlane({
     dataDir,
     listen: o.listen,
     advertiseAddresses: o.advertiseAddress,
-    tlsSans: o.tlsSan,
+    // Local nodes reach the server at the node network's host address.
+    tlsSans: isRoot && !o.hostMode ? [...o.tlsSan, fabricHostIp(o.nodeCidr)] : o.tlsSan,
     ...(o.datastore ? { datastore: o.datastore } : {}),
     serviceCidr: o.serviceCidr,
     clusterCidr: o.clusterCidr,
@@ -122,13 +132,24 @@ export async function runUp(o: UpCommandOptions): Promise<void> {
   });
   // No packet to a hale address (or one hale might allocate) may leave the machine.
   const ranges = [o.clusterCidr, o.serviceCidr];
-  const isRoot = process.getuid?.() === 0;
   if (isRoot) await ensureUnreachableRoutes(ranges);
-  const agent = new LocalAgent({ dataDir, server: cp.api.url, token: cp.nodeToken, nodeName: (o.nodeName ?? hostname()).toLowerCase(), hostMode: !!o.hostMode, ...(o.bridge ? { bridge: o.bridge } : {}) }, logger);
+  const baseName = (o.nodeName ?? hostname()).toLowerCase();
+  const agent = new LocalAgent({ dataDir, server: cp.api.url, token: cp.nodeToken, nodeName: baseName, hostMode: !!o.hostMode, ...(o.bridge ? { bridge: o.bridge } : {}) }, logger);
   const adopted = await agent.running();
   if (adopted) logger.info({ pid: adopted.pid }, 're-adopted the running node agent');
   else await agent.ensure();
   agent.monitor();
+  let fleet: LocalFleet | undefined;
+  let client: HttpClient | undefined;
+  if (isRoot && !o.hostMode) {
+    client = new HttpClient({ server: cp.api.url, token: cp.api.adminToken, caPem: cp.api.caPem, userAgent: 'hale-up' });
+    fleet = new LocalFleet({ dataDir, nodeCidr: o.nodeCidr, apiHost: cp.api.host, apiPort: cp.api.port, token: cp.nodeToken, client, log: logger });
+    await fleet.start();
+    const names = new Set(await localNodeNames(dataDir));
+    for (let i = 2; i <= nodes; i++) names.add(`${baseName}-${i}`);
+    await fleet.ensureNodes([...names]);
+    fleet.monitor();
+  }
   process.stdout.write(`kubeconfig: ${cp.api.kubeconfigPath}\n`);
   process.stdout.write(`server: ${cp.api.url}\n`);
   process.stdout.write('ready\n');
@@ -140,8 +161,8 @@ export async function runUp(o: UpCommandOptions): Promise<void> {
     logger.info({ signal }, 'shutting down: stopping pods, then the control plane');
     const hard = setTimeout(() => process.exit(1), STOP_PODS_GRACE_CAP_MS + 20_000);
     hard.unref();
-    agent
-      .stopWithPods()
+    Promise.all([agent.stopWithPods(), fleet?.stop(STOP_PODS_GRACE_CAP_MS + 8000)])
+      .then(() => client?.close())
       .then(() => cp.stop())
       .then(() => (isRoot ? removeUnreachableRoutes(ranges) : undefined))
       .then(() => {

@@ -1,0 +1,132 @@
+// An extra local node of `hale up`: its own network namespace on the node
+// network, its own freezer cgroup holding everything it runs, and a node
+// agent started inside both. The operations are the ones a machine has:
+// power on, power off (every process of the node dies at once), cut and
+// heal its link, remove it. `power` (on|off) is recorded in the node's dir
+// so a restarted `hale up` respects what the user did.
+
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { closeSync, openSync } from 'node:fs';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isRunning, readPidfile } from '../lib/pidfile/pidfile.js';
+import { ensureNodeCgroup, killNode, nodeRunning, removeNodeCgroup } from './node-cgroup.js';
+import { netnsExists } from '../agent/runtime/process/network/netns.js';
+import { cutNode, deleteNodeNetwork, ensureNodeNetwork, healNode, nodeDir, readNodeNet, type FabricRecord } from './fabric.js';
+
+const MAIN = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+
+export interface LocalNodeContext {
+  dataDir: string;
+  fabric: FabricRecord;
+  token: string;
+}
+
+export function cgroupId(dataDir: string, name: string): string {
+  return createHash('sha256').update(`${dataDir}\0${name}`).digest('hex').slice(0, 12);
+}
+
+export async function powerState(dataDir: string, name: string): Promise<'on' | 'off' | undefined> {
+  try {
+    const s = (await readFile(join(nodeDir(dataDir, name), 'power'), 'utf8')).trim();
+    return s === 'off' ? 'off' : 'on';
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+async function setPower(dataDir: string, name: string, s: 'on' | 'off'): Promise<void> {
+  await mkdir(nodeDir(dataDir, name), { recursive: true });
+  await writeFile(join(nodeDir(dataDir, name), 'power'), `${s}\n`);
+}
+
+export async function localNodeNames(dataDir: string): Promise<string[]> {
+  try {
+    return (await readdir(join(dataDir, 'nodes'))).sort();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
+export async function agentPid(dataDir: string, name: string): Promise<number | undefined> {
+  const rec = await readPidfile(join(nodeDir(dataDir, name), 'agent.pid'));
+  return rec && isRunning(rec) ? rec.pid : undefined;
+}
+
+/** Starts the node's agent unless it runs (network and cgroup are made first). */
+export async function startNodeAgent(ctx: LocalNodeContext, name: string): Promise<void> {
+  if (await agentPid(ctx.dataDir, name)) return;
+  const net = await ensureNodeNetwork(ctx.dataDir, ctx.fabric, name);
+  const cg = await ensureNodeCgroup(cgroupId(ctx.dataDir, name));
+  const dir = nodeDir(ctx.dataDir, name);
+  const server = `https://${ctx.fabric.hostIp}:${ctx.fabric.apiPort}`;
+  const out = openSync(join(dir, 'agent.log'), 'a');
+  // Join the node's cgroup first, then enter its network namespace: everything the agent starts inherits both.
+  const script = 'echo $$ > "$1/cgroup.procs" && shift && exec nsenter --net="$1" -- "$2" "$3" agent --server "$4" --token "$5" --node-name "$6" --data-dir "$7" --port 10250';
+  const child = spawn('sh', ['-c', script, 'sh', cg, net.netnsPath, process.execPath, MAIN, server, ctx.token, name, dir], { detached: true, stdio: ['ignore', out, out] });
+  closeSync(out);
+  child.unref();
+  for (let i = 0; i < 300 && !(await agentPid(ctx.dataDir, name)); i++) {
+    if (child.exitCode !== null) throw new Error(`the agent of node ${name} exited at start (code ${child.exitCode}); see ${join(dir, 'agent.log')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function powerOn(ctx: LocalNodeContext, name: string): Promise<void> {
+  await setPower(ctx.dataDir, name, 'on');
+  await startNodeAgent(ctx, name);
+}
+
+/** Every process of the node dies at once: agent, supervisors, containers. */
+export async function powerOff(dataDir: string, name: string): Promise<number> {
+  await setPower(dataDir, name, 'off');
+  return killNode(cgroupId(dataDir, name));
+}
+
+export async function cut(dataDir: string, name: string): Promise<void> {
+  const net = await readNodeNet(dataDir, name);
+  if (!net) throw new Error(`no local node ${name} under ${dataDir}`);
+  await cutNode(net);
+}
+
+export async function heal(dataDir: string, name: string): Promise<void> {
+  const net = await readNodeNet(dataDir, name);
+  if (!net) throw new Error(`no local node ${name} under ${dataDir}`);
+  await healNode(net);
+}
+
+/** SIGUSR2: the agent stops its pods, then exits. */
+export async function stopAgentWithPods(dataDir: string, name: string, waitMs: number): Promise<void> {
+  const pid = await agentPid(dataDir, name);
+  if (!pid) return;
+  process.kill(pid, 'SIGUSR2');
+  const until = Date.now() + waitMs;
+  while (Date.now() < until && (await agentPid(dataDir, name))) await new Promise((r) => setTimeout(r, 100));
+}
+
+/**
+ * Ends the node for good: pods stopped (or killed), what its agent left
+ * inside its namespace cleaned by `hale down` run there, then the namespace,
+ * veth and cgroup removed. The node's dir stays unless `purge`.
+ */
+export async function teardown(dataDir: string, name: string, waitMs: number): Promise<boolean> {
+  const net0 = await readNodeNet(dataDir, name);
+  const present = !!(await agentPid(dataDir, name)) || (await nodeRunning(cgroupId(dataDir, name))) || (!!net0 && (await netnsExists(net0.netns)));
+  await stopAgentWithPods(dataDir, name, waitMs);
+  await killNode(cgroupId(dataDir, name));
+  const net = await readNodeNet(dataDir, name);
+  if (net) {
+    await new Promise<void>((resolve, reject) => {
+      const p = spawn('nsenter', [`--net=${net.netnsPath}`, '--', process.execPath, MAIN, 'down', '--data-dir', nodeDir(dataDir, name)], { stdio: 'ignore' });
+      p.on('error', reject);
+      p.on('exit', () => resolve());
+    });
+    await deleteNodeNetwork(net);
+  }
+  await removeNodeCgroup(cgroupId(dataDir, name));
+  return present;
+}
