@@ -56,8 +56,11 @@ export async function killNode(id: string): Promise<number> {
   return killed;
 }
 
+/** Removes the node's cgroup, and the `hale-nodes` parent once no node is left. */
 export async function removeNodeCgroup(id: string): Promise<void> {
-  await rmdir(nodeCgroup(id)).catch((err: NodeJS.ErrnoException) => {
-    if (err.code !== 'ENOENT' && err.code !== 'EBUSY') throw err;
-  });
+  for (const dir of [nodeCgroup(id), join(FREEZER, 'hale-nodes')]) {
+    await rmdir(dir).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT' && err.code !== 'EBUSY' && err.code !== 'ENOTEMPTY') throw err;
+    });
+  }
 }

@@ -39,7 +39,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const hale = await startHale({
     command: 'up',
     ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
-    args: ['--bridge', bridge, '--cluster-cidr', `10.${second}.0.0/16`, '--service-cidr', `10.${second + 1}.0.0/16`, '--node-name', 'node-1', ...(opts.args ?? [])],
+    args: ['--bridge', bridge, '--cluster-cidr', `10.${second}.0.0/16`, '--service-cidr', `10.${second + 1}.0.0/16`, '--node-cidr', `10.${second + 2}.0.0/24`, '--node-name', 'node-1', ...(opts.args ?? [])],
   });
   const c: Cluster = {
     hale,
@@ -70,7 +70,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     stop: () => hale.stop(),
   };
   // The local node must be Ready before a scenario starts.
-  await c.waitFor('node Ready', async () => /\bReady\b/.test(ok(await hale.kubectl(['get', 'nodes']))));
+  const wanted = Number(opts.args?.[(opts.args?.indexOf('--nodes') ?? -2) + 1] ?? 1) || 1;
+  await c.waitFor(`${wanted} node(s) Ready`, async () => (ok(await hale.kubectl(['get', 'nodes', '--no-headers'])).match(/\sReady\s/g) ?? []).length >= wanted);
   return c;
 }
 
