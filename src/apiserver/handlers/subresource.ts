@@ -156,13 +156,18 @@ async function eviction(c: Ctx): Promise<void> {
 async function log(c: Ctx): Promise<void> {
   if (c.info.verb !== 'get') throw methodNotAllowed();
   const pod = await c.registry.get(c.resource, ns(c), c.info.name);
-  const containers = ((pod.spec as { containers?: { name: string }[] } | undefined)?.containers ?? []).map((x) => x.name);
+  const spec = (pod.spec ?? {}) as { containers?: { name: string }[]; initContainers?: { name: string }[] };
+  const containers = (spec.containers ?? []).map((x) => x.name);
+  const inits = (spec.initContainers ?? []).map((x) => x.name);
   let container = c.query.get('container') ?? '';
   if (!container) {
-    if (containers.length !== 1) throw badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${containers.join(' ')}]`);
+    if (containers.length !== 1) {
+      const initPart = inits.length ? ` or one of the init containers: [${inits.join(' ')}]` : '';
+      throw badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${containers.join(' ')}]${initPart}`);
+    }
     container = containers[0]!;
   }
-  if (!containers.includes(container)) throw badRequest(`container ${container} is not valid for pod ${pod.metadata.name}`);
+  if (!containers.includes(container) && !inits.includes(container)) throw badRequest(`container ${container} is not valid for pod ${pod.metadata.name}`);
   await c.logs({ pod, container, query: c.query, req: c.req, res: c.res });
 }
 
