@@ -86,6 +86,19 @@ int setup_rootfs(const struct spec *s, char *err, size_t errlen) {
     } else if (!strcmp(m->source, "proc")) {
       if (ensure_dir(target) < 0) FAIL("cannot create mount point %s: %s", m->target, strerror(errno));
       if (mount("proc", target, "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL) < 0) FAIL("mount proc on %s: %s", m->target, strerror(errno));
+    } else if (!strncmp(m->source, "overlay:", 8)) {
+      /* A copy-on-write view of a host directory, so volumes can be mounted below it:
+       * upper and work dirs live on a tmpfs private to this mount namespace. */
+      char scratch[4200], upper[4300], work[4300], opts[13000];
+      snprintf(scratch, sizeof scratch, "%s/overlay-%d", s->dir, i);
+      if (mkdir_p(scratch, 0700) < 0) FAIL("create %s: %s", scratch, strerror(errno));
+      if (mount("tmpfs", scratch, "tmpfs", 0, "mode=700") < 0) FAIL("mount overlay scratch for %s: %s", m->target, strerror(errno));
+      snprintf(upper, sizeof upper, "%s/upper", scratch);
+      snprintf(work, sizeof work, "%s/work", scratch);
+      if (mkdir(upper, 0755) < 0 || mkdir(work, 0755) < 0) FAIL("overlay dirs for %s: %s", m->target, strerror(errno));
+      if (ensure_dir(target) < 0) FAIL("cannot create mount point %s: %s", m->target, strerror(errno));
+      snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s", m->source + 8, upper, work);
+      if (mount("overlay", target, "overlay", 0, opts) < 0) FAIL("overlay %s on %s: %s", m->source + 8, m->target, strerror(errno));
     } else if (!strcmp(m->source, "devtmpfs-min")) {
       if (dev_min(target, err, errlen) < 0) return -1;
     } else {

@@ -146,4 +146,69 @@ describe('pod lifecycle on a node agent', () => {
     assert.ok(took >= 2500, `the pod was gone after ${took} ms, before its grace period ended`);
     assert.equal((await readFile(join(hostDir, 'marker'), 'utf8')).trim(), 'prestop');
   });
+
+  it('a container over its memory limit is OOMKilled', async () => {
+    await c.apply(podYaml('hog', `  restartPolicy: Never
+  containers:
+  - name: app
+    image: python
+    command: ["python3", "-c", "x = bytearray(300 * 1024 * 1024); print(len(x))"]
+    resources: {limits: {memory: 30Mi}}`));
+    const s = await c.waitFor('OOMKilled', async () => {
+      const st = containerStatus(await c.pod('hog'));
+      return st?.state.terminated ? st : undefined;
+    });
+    assert.equal(s.state.terminated?.reason, 'OOMKilled');
+    assert.equal(s.state.terminated?.exitCode, 137);
+  });
+
+  it('env from configMap, secret and fieldRef, volumes at their mount paths, hostname and user', async () => {
+    await c.apply(`apiVersion: v1
+kind: ConfigMap
+metadata: {name: cfg}
+data: {greeting: hello, app.conf: "key=value"}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: sec}
+stringData: {password: s3cret}
+---
+` + podYaml('envs', `  restartPolicy: Never
+  volumes:
+  - {name: conf, configMap: {name: cfg}}
+  - {name: scratch, emptyDir: {}}
+  - name: info
+    downwardAPI: {items: [{path: labels, fieldRef: {fieldPath: metadata.labels}}]}
+  containers:
+  - name: app
+    image: busybox
+    command: ["sh", "-c", "echo G=$GREETING P=$PASSWORD N=$MY_NAME H=$(hostname) E=$HOSTNAME U=$(id -u); cat /etc/app/app.conf; echo; cat /info/labels; echo; touch /scratch/x && echo scratch-ok; ls /tmp | wc -l"]
+    env:
+    - {name: GREETING, valueFrom: {configMapKeyRef: {name: cfg, key: greeting}}}
+    - {name: PASSWORD, valueFrom: {secretKeyRef: {name: sec, key: password}}}
+    - {name: MY_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+    securityContext: {runAsUser: 1000, runAsGroup: 1000}
+    volumeMounts:
+    - {name: conf, mountPath: /etc/app}
+    - {name: scratch, mountPath: /scratch}
+    - {name: info, mountPath: /info}`).replace('metadata:\n  name: envs', 'metadata:\n  name: envs\n  labels: {tier: demo}'));
+    await c.waitFor('envs done', async () => ['Succeeded', 'Failed'].includes(phase(await c.pod('envs')) ?? ''));
+    const out = ok(await c.hale.kubectl(['logs', 'envs']));
+    assert.match(out, /G=hello P=s3cret N=envs H=envs E=envs U=1000/);
+    assert.match(out, /key=value/);
+    assert.match(out, /tier="demo"/);
+    assert.match(out, /scratch-ok/);
+    assert.match(out, /^0$/m, 'a private, empty /tmp');
+    assert.equal(phase(await c.pod('envs')), 'Succeeded');
+  });
+
+  it('a container without command or args waits with CreateContainerConfigError saying why', async () => {
+    await c.apply(podYaml('nocmd', `  containers:
+  - {name: web, image: nginx}`));
+    const s = await c.waitFor('CreateContainerConfigError', async () => {
+      const st = containerStatus(await c.pod('nocmd'));
+      return st?.state.waiting?.reason === 'CreateContainerConfigError' ? st : undefined;
+    });
+    assert.match(s.state.waiting?.message ?? '', /neither command nor args/);
+  });
 });

@@ -88,4 +88,17 @@ spec:
     assert.notEqual(ips[0], ips[1]);
     for (const ip of ips) assert.equal(await httpStatus(ip, 8080), 200);
   });
+
+  it('a scheduling field hale does not honour is refused at admission', async () => {
+    const r = await c.hale.kubectl(['apply', '-f', '-'], { input: `apiVersion: v1
+kind: Pod
+metadata: {name: prio}
+spec:
+  priorityClassName: high
+  containers:
+  - {name: app, image: busybox, command: ["sleep", "1"]}
+` });
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /is invalid: spec\.priorityClassName/);
+  });
 });

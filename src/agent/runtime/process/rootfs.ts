@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import type { Mount } from '../runtime.js';
 
 export interface RootMount {
+  /** a host path, `tmpfs`, `proc`, `devtmpfs-min`, or `overlay:<host dir>` */
   source: string;
   target: string;
   readOnly?: boolean;
@@ -30,7 +31,13 @@ export interface RootfsInput {
 export function rootfsMounts(i: RootfsInput): RootMount[] {
   const has = i.exists ?? existsSync;
   const out: RootMount[] = [];
-  for (const d of SYSTEM_DIRS) if (has(d)) out.push({ source: d, target: d, readOnly: true });
+  for (const d of SYSTEM_DIRS) {
+    if (!has(d)) continue;
+    // A volume below a system dir (a configMap at /etc/app) needs a mount point there: the dir becomes a
+    // private copy-on-write overlay of the host's instead of a read-only bind.
+    const below = i.mounts.some((m) => m.containerPath.startsWith(`${d}/`));
+    out.push(below ? { source: `overlay:${d}`, target: d } : { source: d, target: d, readOnly: true });
+  }
   out.push({ source: 'devtmpfs-min', target: '/dev' });
   out.push({ source: 'proc', target: '/proc' });
   if (has('/sys')) out.push({ source: '/sys', target: '/sys', readOnly: true });
