@@ -211,4 +211,15 @@ stringData: {password: s3cret}
     });
     assert.match(s.state.waiting?.message ?? '', /neither command nor args/);
   });
+
+  it('kubectl logs -f follows a running container until it ends', async () => {
+    await c.apply(podYaml('ticker', `  restartPolicy: Never
+  containers:
+  - name: app
+    image: busybox
+    command: ["sh", "-c", "for i in 1 2 3 4 5; do echo tick-$i; sleep 0.4; done"]`));
+    await c.waitFor('ticker running', async () => containerStatus(await c.pod('ticker'))?.state.running);
+    const out = ok(await c.hale.kubectl(['logs', '-f', 'ticker'], { timeoutMs: 30_000 }));
+    assert.equal(out, 'tick-1\ntick-2\ntick-3\ntick-4\ntick-5\n');
+  });
 });

@@ -170,3 +170,16 @@ test('deletion: SIGTERM ignored, killed at the end of the grace period, then the
   assert.equal(h.deleted, 1);
   assert.equal([...h.rt.containers.values()][0]!.exitCode, 137);
 });
+
+test('a sidecar (init container with restartPolicy Always) starts before the app, keeps running and is restarted even in a Never pod', async () => {
+  const h = await harness(pod({ restartPolicy: 'Never', initContainers: [{ name: 'side', command: ['x'], restartPolicy: 'Always' }] }));
+  assert.deepEqual(h.rt.started.map((c) => c.name), ['side', 'app']);
+  h.rt.exit(h.rt.running('side')!.id, 1);
+  await h.settle();
+  assert.ok(h.rt.running('side'), 'the sidecar is restarted although the pod says Never');
+  assert.equal(h.last().phase, 'Running');
+  h.rt.exit(h.rt.running('app')!.id, 0);
+  await h.settle();
+  assert.equal(h.last().phase, 'Succeeded');
+  assert.equal(h.rt.running('side'), undefined, 'sidecars stop when the main containers are done');
+});

@@ -207,12 +207,13 @@ export class PodWorker {
       const e = existing.get(c.name) ?? {};
       const latest = e.latest;
       if (c.restartPolicy === 'Always') {
-        if (!latest || latest.state === 'exited') {
-          await this.startOrBackoff(pod, c, latest, sandbox);
-          initDone = false;
-          break;
+        let cur = latest;
+        if (!cur || cur.state === 'exited') {
+          await this.startOrBackoff(pod, c, cur, sandbox);
+          cur = this.containers().get(c.name)?.latest;
         }
-        if (!(this.probes.get(latest.id)?.started ?? true)) {
+        // The next init container starts once the sidecar is started (at once without a startup probe).
+        if (cur?.state !== 'running' || !(this.probes.get(cur.id)?.started ?? true)) {
           initDone = false;
           break;
         }
