@@ -68,7 +68,8 @@ export async function createCgroup(scope: string, id: string, r: ContainerResour
 export async function removeCgroup(dirs: string[]): Promise<void> {
   for (const d of dirs) {
     await rmdir(d).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ENOENT' && err.code !== 'EBUSY' && err.code !== 'ENOTEMPTY') throw err;
+      // Not ours to remove (no root), still in use, or already gone: nothing to do.
+      if (!['ENOENT', 'EBUSY', 'ENOTEMPTY', 'EACCES', 'EPERM', 'EROFS'].includes(err.code ?? '')) throw err;
     });
   }
 }
