@@ -10,7 +10,7 @@ import { readNodeRecord } from './node-record.js';
 import { PodNetwork } from './runtime/process/network/pod-network.js';
 import { removeScope } from './runtime/process/cgroups.js';
 import { ProcessRuntime } from './runtime/process/process-runtime.js';
-import { supervisorBinary } from './runtime/process/supervisor/supervisor.js';
+import { supervisorBinary } from './runtime/process/supervision/supervisor.js';
 
 /** Returns how many containers were stopped. */
 export async function cleanupNode(dataDir: string, log: Logger): Promise<number> {

@@ -19,7 +19,7 @@ import { buildContainerConfig, podLogDir } from './pods/container-config.js';
 import type { PodSpec } from './pods/pod-types.js';
 import { containerMounts, prepareVolumes } from './pods/volumes.js';
 import { ProcessRuntime } from './runtime/process/process-runtime.js';
-import { supervisorBinary } from './runtime/process/supervisor/supervisor.js';
+import { supervisorBinary } from './runtime/process/supervision/supervisor.js';
 import { PodNetwork } from './runtime/process/network/pod-network.js';
 import { startAgentServer } from './server/agent-server.js';
 import { ensureServingCert } from './server/serving-cert.js';

@@ -19,9 +19,9 @@ import type { ContainerConfig, ContainerInfo, ExecResult, Runtime, SandboxConfig
 import { createCgroup, removeCgroup, type ContainerCgroup } from './cgroups.js';
 import { HostIpam } from './host-ipam.js';
 import { hostsFileContent, rootfsMounts } from './rootfs.js';
-import { execIn } from './supervisor/exec.js';
-import type { SupervisorSpec } from './supervisor/spec.js';
-import { isExit, readState, signalKill, signalStop, startSupervised, watchExit, StartError, type ExitState } from './supervisor/supervisor.js';
+import { execIn } from './supervision/exec.js';
+import type { SupervisorSpec } from './supervision/spec.js';
+import { isExit, readState, signalKill, signalStop, startSupervised, watchExit, StartError, type ExitState } from './supervision/supervisor.js';
 
 export interface PodNetworkLike {
   setup(podUid: string): Promise<{ ip: string; netnsPath: string }>;

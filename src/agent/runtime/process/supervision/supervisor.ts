@@ -45,10 +45,10 @@ export interface Started {
   exited: Promise<ExitState>;
 }
 
-/** dist/native/hale-supervisor, built by `npm run build` (native/build.sh). */
+/** dist/bin/hale-supervisor, built by `npm run build` (supervisor/build.sh). */
 export function supervisorBinary(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  return resolve(here, '../../../../../native/hale-supervisor');
+  return resolve(here, '../../../../../bin/hale-supervisor');
 }
 
 const nsToDate = (ns: string | undefined): Date => new Date(Number(BigInt(ns ?? '0') / 1_000_000n));
