@@ -75,6 +75,7 @@ static int dev_min(const char *target, char *err, size_t errlen) {
 
 int setup_rootfs(const struct spec *s, char *err, size_t errlen) {
   if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) FAIL("make / private: %s", strerror(errno));
+  if (mkdir_p(s->rootfs, 0755) < 0) FAIL("create %s: %s", s->rootfs, strerror(errno));
   if (mount("tmpfs", s->rootfs, "tmpfs", 0, "mode=755") < 0) FAIL("mount tmpfs root on %s: %s", s->rootfs, strerror(errno));
   char target[4096];
   for (int i = 0; i < s->nmounts; i++) {
