@@ -13,7 +13,8 @@ import type { Logger } from '../lib/log/log.js';
 import { ApiError } from '../machinery/errors.js';
 import { Agent } from './agent.js';
 import { runHandler } from './handlers.js';
-import { join as joinServer } from './join/join.js';
+import { join as joinServer, requestNodeToken } from './join/join.js';
+import { ensureNodePassword } from './join/node-password.js';
 import { hostFacts } from './node/host-facts.js';
 import { buildContainerConfig, podLogDir } from './pods/container-config.js';
 import type { PodSpec } from './pods/pod-types.js';
@@ -65,7 +66,9 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<RunningNodeAg
   await mkdir(root, { recursive: true, mode: 0o700 });
   const lock = await lockNetworkNamespace(o.nodeName);
   const creds = await joinServer(o.server, o.token);
-  const client = new HttpClient({ server: o.server, token: creds.secret, caPem: creds.caPem, userAgent: `hale-agent/${o.nodeName}` });
+  // The join secret only buys this node's own token; everything else is done as system:node:<name>.
+  const nodeToken = await requestNodeToken({ server: o.server, creds, nodeName: o.nodeName, password: await ensureNodePassword(join(root, 'node-password')) });
+  const client = new HttpClient({ server: o.server, token: nodeToken, caPem: creds.caPem, userAgent: `hale-agent/${o.nodeName}` });
   const cert = await ensureServingCert(join(root, 'pki'), o.nodeName);
   const logRoot = join(root, 'logs');
   const podsRoot = join(root, 'pods');

@@ -19,6 +19,8 @@ import { serviceAllocation } from './admission/service-ips.js';
 import { ensurePki } from './auth/pki.js';
 import { ensureTokens } from './auth/tokens.js';
 import { createAuthenticator } from './auth/authenticate.js';
+import { nodePasswordLookup } from './node-credentials.js';
+import { nodePasswordCleanup } from './node-password-cleanup.js';
 import { writeKubeconfig } from './auth/kubeconfig.js';
 import { openDatastore } from './datastore.js';
 import { noLogs, type LogRouter } from './handlers/subresource.js';
@@ -96,12 +98,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const errLog = (msg: string, err?: unknown): void => log.error({ err }, msg);
   const cache = new WatchCache(store, { onError: (err) => log.warn({ err }, 'store watch ended; re-listing') });
   await cache.start();
-  const registry = new Registry({
+  const registry: Registry = new Registry({
     store,
     cache,
     clock,
     validator: kindValidator,
-    admission: [namespaceLifecycle(store), serviceAllocation({ store, cidr: opts.serviceCidr ?? '10.43.0.0/16' }), ...(opts.admission ?? [])],
+    admission: [namespaceLifecycle(store), serviceAllocation({ store, cidr: opts.serviceCidr ?? '10.43.0.0/16' }), nodePasswordCleanup((): Registry => registry), ...(opts.admission ?? [])],
     reportError: errLog,
   });
   const cascade = installCascade(registry, errLog);
@@ -111,7 +113,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const events = new EventExpiry({ registry, clock, ttlMs: opts.eventTtlMs ?? 60 * 60_000, log: errLog });
   const namespaces = new NamespaceController({ registry, log: errLog });
 
-  const authenticate = createAuthenticator({ adminToken: tokens.adminToken, nodeSecret: tokens.nodeSecret });
+  const authenticate = createAuthenticator({ adminToken: tokens.adminToken, nodeSecret: tokens.nodeSecret, nodePasswords: nodePasswordLookup(cache) });
   let ready = false;
   let advertised = `${host}:${port}`;
   const server: Server = createHttpsServer({ key: pki.serverKeyPem, cert: pki.serverCertPem, ca: pki.caCertPem }, createHandler({

@@ -4,7 +4,10 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { findResource } from '../api/resources.js';
-import { ApiError, badRequest, methodNotAllowed, notFound, unauthorized } from '../machinery/errors.js';
+import { ApiError, badRequest, forbidden, methodNotAllowed, notFound, unauthorized } from '../machinery/errors.js';
+import { isBootstrapUser } from './auth/authenticate.js';
+import { NODE_CREDENTIALS_PATH } from './auth/node-password.js';
+import { handleNodeCredentials } from './node-credentials.js';
 import { openapiDocumentJson, openapiIndex } from './openapi/openapi.js';
 import type { User } from './registry/context.js';
 import type { Registry } from './registry/registry.js';
@@ -88,6 +91,9 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
   }
   const user = deps.authenticate(req);
   if (!user) throw unauthorized();
+  if (path === NODE_CREDENTIALS_PATH) return handleNodeCredentials({ registry: deps.registry, req, res, user });
+  // The join secret proves the right to join, not which node: it buys a node's own credential and nothing else.
+  if (isBootstrapUser(user)) throw forbidden(`user "${user.name}" (the join token) may only request node credentials at ${NODE_CREDENTIALS_PATH}; nodes act with their own token`);
 
   if (path === '/metrics') {
     const text = await deps.metrics.registry.metrics();

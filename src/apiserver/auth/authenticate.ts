@@ -3,13 +3,23 @@
 // case-insensitive) maps to a user and groups, anything else is anonymous
 // (undefined) and the HTTP layer decides whether that is allowed.
 //
-// Tokens live in one table, so per-node credentials (the follow-up) are just
-// more rows. Comparison never short-cuts: every row is checked, on SHA-256
-// digests of equal length with crypto.timingSafeEqual, so neither the
-// matching row nor a common prefix shows in the response time.
+// Three kinds of token:
+// - static rows (the admin token, extra rows): compared without short-cuts,
+//   every row checked on SHA-256 digests of equal length with
+//   crypto.timingSafeEqual, so neither the matching row nor a common prefix
+//   shows in the response time;
+// - the shared join secret: the user JOIN_USER in `system:bootstrappers`,
+//   which may do one thing only, exchange itself for a node's own
+//   credential (isBootstrapUser; the HTTP layer refuses it everywhere else);
+// - a node's own token `hale-node:<name>:<password>` (node-password.ts):
+//   `system:node:<name>` in `system:nodes`, when the password matches the
+//   hash recorded for that name. The hash is looked up synchronously
+//   (from the watch cache in the server), so a request costs one map lookup
+//   and one SHA-256, never a store round trip.
 
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { parseNodeToken, verifyNodePassword, type ParsedHash } from './node-password.js';
 
 export interface User {
   name: string;
@@ -21,20 +31,42 @@ export interface StaticToken {
   user: User;
 }
 
+/** The recorded password hash of a node, or undefined when the name has not registered. */
+export type NodePasswordLookup = (nodeName: string) => ParsedHash | undefined;
+
 export interface AuthenticatorOptions {
   /** maps to `admin` in `system:masters` */
   adminToken?: string;
-  /** the shared node join secret; maps to NODE_USER until nodes get their own credentials */
+  /** the shared node join secret; maps to JOIN_USER, good only for the node-credentials endpoint */
   nodeSecret?: string;
-  /** further rows (per-node tokens, service accounts) */
+  /** where node tokens are checked; without it no node token authenticates */
+  nodePasswords?: NodePasswordLookup;
+  /** further rows (service accounts, tests) */
   tokens?: readonly StaticToken[];
 }
 
 export type Authenticate = (headers: IncomingHttpHeaders) => User | undefined;
 
+export const NODES_GROUP = 'system:nodes';
+export const BOOTSTRAPPERS_GROUP = 'system:bootstrappers';
+
 export const ADMIN_USER: User = Object.freeze({ name: 'admin', groups: Object.freeze(['system:masters', 'system:authenticated']) as string[] });
-/** A node that proved only the shared join secret: which node it is stays unknown. */
-export const NODE_USER: User = Object.freeze({ name: 'system:node:<unknown>', groups: Object.freeze(['system:nodes', 'system:authenticated']) as string[] });
+/**
+ * Whoever presents the join secret: it proves the right to join, not which
+ * node it is, so like a Kubernetes bootstrap token it is a `system:bootstrap:`
+ * user that may only ask for a node's own credential.
+ */
+export const JOIN_USER: User = Object.freeze({ name: 'system:bootstrap:hale-node-join', groups: Object.freeze([BOOTSTRAPPERS_GROUP, 'system:authenticated']) as string[] });
+
+/** The user a node's own token authenticates as. */
+export function nodeUser(nodeName: string): User {
+  return { name: `system:node:${nodeName}`, groups: [NODES_GROUP, 'system:authenticated'] };
+}
+
+/** True for the join secret's user: the HTTP layer lets it reach the node-credentials endpoint only. */
+export function isBootstrapUser(user: User): boolean {
+  return user.groups.includes(BOOTSTRAPPERS_GROUP);
+}
 
 const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
 
@@ -54,12 +86,20 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticate {
     if (token) rows.push({ digest: digest(token), user: { name: user.name, groups: [...user.groups] } });
   };
   add(opts.adminToken, ADMIN_USER);
-  add(opts.nodeSecret, NODE_USER);
+  add(opts.nodeSecret, JOIN_USER);
   for (const t of opts.tokens ?? []) add(t.token, t.user);
+  const lookup = opts.nodePasswords;
 
   return (headers) => {
     const token = bearerToken(headers);
     if (token === undefined) return undefined;
+    const node = lookup ? parseNodeToken(token) : undefined;
+    if (node && lookup) {
+      // A node token either matches its node's recorded hash or authenticates nobody:
+      // it never falls through to the table (whose tokens have no ':' anyway).
+      const stored = lookup(node.nodeName);
+      return stored && verifyNodePassword(stored, node.password) ? nodeUser(node.nodeName) : undefined;
+    }
     const presented = digest(token);
     let found: User | undefined;
     for (const row of rows) {
