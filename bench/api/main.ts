@@ -4,7 +4,6 @@
 // process is the client. Prints a table and rewrites the api section of
 // docs/benchmarks.md. Target (SQLite, 50 clients): ≥ 2,000 writes/s, p99 ≤ 50 ms.
 
-import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startHale } from '../../test/support/hale-process.js';
@@ -12,6 +11,7 @@ import { startEtcd } from '../../test/support/etcd.js';
 import { benchClient, type BenchClient } from '../support/client.js';
 import { summarize, table, type Summary } from '../support/stats.js';
 import { machineLine } from '../support/machine.js';
+import { writeSection } from '../support/results.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? '4');
 const CONCURRENCY = [1, 50];
@@ -136,23 +136,6 @@ async function main(): Promise<void> {
   const verdict = target ? `SQLite, 50 clients, create: ${target.s.perSecond.toFixed(0)} writes/s, p99 ${target.s.p99ms.toFixed(1)} ms (target ≥ 2,000 writes/s, p99 ≤ 50 ms: ${target.s.perSecond >= 2000 && target.s.p99ms <= 50 ? 'met' : 'NOT met'})` : '';
   process.stdout.write(verdict + '\n');
   await writeSection('api', `## api\n\n\`npm run bench:api\` — ${machineLine()}; ${SECONDS} s per row; the server is a separate \`hale server\` process, the client this one, over HTTPS with keep-alive.\n\n${out}\n\n${verdict}\n`);
-}
-
-async function writeSection(name: string, text: string): Promise<void> {
-  const file = resolve(root, 'docs/benchmarks.md');
-  let doc = '';
-  try {
-    doc = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    doc = '# Benchmarks\n\nLatest results of each benchmark in `bench/`, rewritten by the benchmark itself.\n';
-  }
-  const begin = `<!-- bench:${name} -->`;
-  const finish = `<!-- /bench:${name} -->`;
-  const block = `${begin}\n${text}${finish}`;
-  const re = new RegExp(`${begin}[\\s\\S]*?${finish}`);
-  doc = re.test(doc) ? doc.replace(re, block) : `${doc.trimEnd()}\n\n${block}\n`;
-  await writeFile(file, doc);
 }
 
 main().catch((err: unknown) => {
