@@ -67,8 +67,8 @@ async function pm2Restarts(dir: string, script: string): Promise<number[]> {
   // min_uptime at its minimum (100 ms) and a huge max_restarts so PM2 never stops a crash-looping app; no delay.
   const eco = join(dir, 'pm2.json');
   await writeFile(eco, JSON.stringify({ apps: [{ name: 'crash', script, args: [log], restart_delay: 0, max_restarts: 100000, min_uptime: 100, autorestart: true }] }));
-  await run(PM2, ['start', eco], { env });
   try {
+    await run(PM2, ['start', eco], { env });
     for (let i = 0; i < 600 && (await gaps(log)).length < PM2_RESTARTS; i++) await sleep(100);
   } finally {
     await run(PM2, ['kill'], { env }).catch(() => undefined);
