@@ -202,7 +202,7 @@ export class Agent {
     if (!runtime) return;
     // Nothing may restart what is being stopped.
     this.abort.abort();
-    for (const w of this.workers.values()) w.halt();
+    await Promise.all([...this.workers.values()].map((w) => w.halt()));
     await Promise.all(runtime.listContainers().filter((c) => c.state === 'running').map((c) => runtime.stopContainer(c.id, graceCapMs)));
     for (const s of runtime.listPodSandboxes()) await runtime.removePodSandbox(s.id);
   }

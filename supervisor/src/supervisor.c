@@ -152,6 +152,8 @@ static void run_init(pid_t main_pid) {
 
 static void child(int out, int errw, int errpipe) {
   reset_signals();
+  /* If the supervisor dies (SIGKILL, OOM) the container dies with it: nothing may run unsupervised. */
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (S.ncgroups) {
     char pidstr[32];
     snprintf(pidstr, sizeof pidstr, "%d", (int)getpid());
@@ -198,7 +200,7 @@ static void child(int out, int errw, int errpipe) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
-  int devnull = open("/dev/null", O_RDONLY);
+  int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
   if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(out, 1) < 0 || dup2(errw, 2) < 0) die_child(errpipe, "stdio%s: %s", "", errno);
   switch_user(errpipe);
   if (chdir(S.cwd ? S.cwd : "/") < 0) die_child(errpipe, "chdir to cwd (\"%s\") set in config.json failed: %s", S.cwd ? S.cwd : "/", errno);
@@ -363,7 +365,7 @@ static int run_main(const char *specpath) {
         } else if (sig == SIGTERM) {
           if (!exited) kill(S.pidns ? pid : -pid, SIGTERM);
         } else if (sig == SIGUSR1) {
-          if (S.pidns) kill(pid, SIGKILL); else kill(-pid, SIGKILL);
+          if (!exited) { if (S.pidns) kill(pid, SIGKILL); else kill(-pid, SIGKILL); }
         } else if (sig == SIGHUP && S.fence && tfd >= 0) {
           long long d = read_deadline();
           struct itimerspec its = {{0, 0}, {d / 1000000000LL, d % 1000000000LL}};

@@ -69,3 +69,15 @@ test('pending init containers: PodInitializing for app containers, Initialized F
 test('getPhase counts a waiting container that never ran as waiting (Pending)', () => {
   assert.equal(podPhase(spec('Always'), [], [{ name: 'a', ready: false, restartCount: 0, image: '', imageID: '', state: { waiting: { reason: 'ContainerCreating' } } }], true), 'Pending');
 });
+
+test('a crashed sidecar does not fail a Never pod that is still initialising', () => {
+  const s: PodSpec = { ...spec('Never'), initContainers: [{ name: 'side', image: 'i', command: ['x'], restartPolicy: 'Always' }, { name: 'init', image: 'i', command: ['x'] }] };
+  const st = status(s, [{ spec: s.containers[0]!, ready: false, started: false }], {
+    initDone: false,
+    init: [
+      { spec: s.initContainers![0]!, latest: running('side', 1), previous: exited('side', 0, 1), ready: true, started: true },
+      { spec: s.initContainers![1]!, latest: running('init', 0), ready: false, started: true },
+    ],
+  });
+  assert.equal(st.phase, 'Pending');
+});

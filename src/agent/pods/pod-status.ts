@@ -95,7 +95,9 @@ export function podPhase(spec: PodSpec, init: ContainerStatusJson[], main: Conta
   if (terminal) return terminal;
   if (!initDone) {
     const policy = spec.restartPolicy ?? 'Always';
-    const initFailed = init.some((s) => {
+    const initFailed = init.some((s, i) => {
+      // A sidecar's exit is a restart, never a failed initialisation.
+      if (spec.initContainers?.[i]?.restartPolicy === 'Always') return false;
       const t = (s.state?.terminated as { exitCode?: number } | undefined) ?? (s.lastState?.terminated as { exitCode?: number } | undefined);
       return t !== undefined && (t.exitCode ?? 0) !== 0;
     });

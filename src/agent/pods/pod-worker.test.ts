@@ -183,3 +183,19 @@ test('a sidecar (init container with restartPolicy Always) starts before the app
   assert.equal(h.last().phase, 'Succeeded');
   assert.equal(h.rt.running('side'), undefined, 'sidecars stop when the main containers are done');
 });
+
+test('a worker that finds its container already running (agent restart) probes it again', async () => {
+  const h = await harness(pod({}));
+  let made = 0;
+  const again = new PodWorker(pod({}), {
+    ...(h.worker as unknown as { deps: ConstructorParameters<typeof PodWorker>[1] }).deps,
+    probes: () => {
+      made++;
+      return { ready: false, started: true, stop: () => undefined };
+    },
+  });
+  again.update(pod({}));
+  await h.settle();
+  assert.equal(made, 1);
+  assert.equal(h.rt.started.length, 1, 'the running container was adopted, not started again');
+});

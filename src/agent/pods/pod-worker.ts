@@ -87,6 +87,7 @@ export class PodWorker {
   private finished = false;
   private timer: TimerHandle | undefined;
   private running = false;
+  private current: Promise<void> | undefined;
   private again = false;
   private lastPublished = '';
   private readonly deps: PodWorkerDeps;
@@ -106,10 +107,12 @@ export class PodWorker {
   }
 
   /** Stops acting (agent shutdown): no further syncs, no restarts; containers are left to the caller. */
-  halt(): void {
+  /** Resolves when a sync that was running has finished, so the caller can stop what exists afterwards. */
+  halt(): Promise<void> {
     this.finished = true;
     this.timer?.cancel();
     for (const p of this.probes.values()) p.stop();
+    return this.current ?? Promise.resolve();
   }
 
   /** A new version of the pod, or undefined when it left the API. */
@@ -126,7 +129,7 @@ export class PodWorker {
       return;
     }
     this.running = true;
-    this.sync()
+    this.current = this.sync()
       .catch((err: unknown) => {
         this.deps.log.warn({ pod: this.name(), err: err instanceof Error ? err.message : String(err) }, 'pod sync failed; retrying');
         this.later(1000);
@@ -201,6 +204,13 @@ export class PodWorker {
     const sandbox = this.sandbox;
     const existing = this.containers();
     const policy = spec.restartPolicy ?? 'Always';
+    // Containers adopted after an agent restart get their probes back.
+    for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
+      const l = existing.get(c.name)?.latest;
+      if (l?.state === 'running' && !this.probes.has(l.id) && !this.killing.has(l.id)) {
+        this.probes.set(l.id, this.deps.probes(pod, c, l, sandbox.ip, { onChange: () => this.kick(), onKill: (_k, grace, message) => this.killForProbe(pod, c, l, grace, message) }));
+      }
+    }
 
     let initDone = true;
     for (const c of spec.initContainers ?? []) {
@@ -246,6 +256,7 @@ export class PodWorker {
   }
 
   private async startOrBackoff(pod: KObject, c: Container, latest: ContainerInfo | undefined, sandbox: SandboxInfo): Promise<void> {
+    if (this.finished) return; // halted (agent shutdown): nothing new starts
     const key = `${this.uid}/${c.name}`;
     if (latest?.state === 'exited') {
       const finished = latest.finishedAt?.getTime() ?? this.deps.clock.now();

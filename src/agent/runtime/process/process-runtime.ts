@@ -135,9 +135,17 @@ export class ProcessRuntime implements Runtime {
         // It exited while the agent was away: recorded now, reported to listeners once they attach.
         await this.recordExit(rec, state, false);
         queueMicrotask(() => this.emit(rec.info));
-      } else if (state && rec.supervisorPid) {
+      } else if (state && (rec.supervisorPid ?? state.supervisorPid)) {
+        // The agent may have died between the supervisor's start and the record's update: the state file knows.
+        if (rec.info.state !== 'running') {
+          rec.supervisorPid = state.supervisorPid;
+          rec.info.state = 'running';
+          rec.info.pid = state.pid;
+          rec.info.startedAt = state.startedAt;
+          await writeJson(join(dir, 'config.json'), rec);
+        }
         this.opts.log.info({ container: rec.info.name, pod: rec.info.podUid, pid: rec.info.pid }, 'adopted running container');
-        rec.waiter = watchExit(dir, rec.supervisorPid).then((s) => this.recordExit(rec, s, true));
+        rec.waiter = this.track(rec, watchExit(dir, rec.supervisorPid ?? state.supervisorPid));
       } else {
         // Started but never confirmed: nothing holds it.
         await this.recordExit(rec, { exitCode: 137, reason: 'ContainerStatusUnknown', message: 'The container could not be located when the agent restarted' }, true);
@@ -252,7 +260,7 @@ export class ProcessRuntime implements Runtime {
       info.startedAt = started.startedAt;
       rec.supervisorPid = started.supervisorPid;
       await writeJson(join(dir, 'config.json'), rec);
-      rec.waiter = started.exited.then((s) => this.recordExit(rec, s, true));
+      rec.waiter = this.track(rec, started.exited);
     } catch (err) {
       if (!(err instanceof StartError)) throw err;
       const now = new Date(this.opts.clock.now());
@@ -272,6 +280,13 @@ export class ProcessRuntime implements Runtime {
   private async collectOld(info: ContainerInfo): Promise<void> {
     const old = [...this.containers.values()].filter((c) => c.info.podUid === info.podUid && c.info.name === info.name && c.info.attempt < info.attempt - 1 && c.info.state === 'exited');
     for (const c of old) await this.removeContainer(c.info.id);
+  }
+
+  /** Records the exit when it comes; a failure to record is logged, never an unhandled rejection. */
+  private track(rec: ContainerRecord, exit: Promise<ExitState>): Promise<void> {
+    return exit
+      .then((s) => this.recordExit(rec, s.lost ? { ...s, reason: 'ContainerStatusUnknown', message: 'The container could not be located when its supervisor ended' } : s, true))
+      .catch((err: unknown) => this.opts.log.error({ err: String(err), container: rec.info.id }, 'container exit not recorded'));
   }
 
   private async recordExit(rec: ContainerRecord, s: Partial<ExitState> & { reason?: string; message?: string }, emit: boolean): Promise<void> {

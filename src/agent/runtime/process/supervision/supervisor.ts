@@ -22,6 +22,8 @@ export interface RunningState {
 }
 
 export interface ExitState extends RunningState {
+  /** the supervisor vanished without recording the exit: the container's fate is unknown */
+  lost?: boolean;
   exitCode: number;
   signal: number;
   finishedAt: Date;
@@ -128,8 +130,9 @@ export async function startSupervised(spec: SupervisorSpec, opts: { binary: stri
   const supervisorPid = child.pid!;
   const exited = exitedOnce.then(async () => {
     const s = await readState(spec.dir);
-    if (!isExit(s)) throw new Error(`hale-supervisor ${supervisorPid} ended without recording the exit`);
-    return s;
+    if (isExit(s)) return s;
+    // Killed itself (SIGKILL, OOM) before recording: its container died with it (parent-death signal).
+    return { supervisorPid, supervisorStart: s?.supervisorStart ?? 0, pid: Number(m[1]), startedAt: nsToDate(m[2]), lost: true, exitCode: 137, signal: 9, finishedAt: new Date(), oomKilled: false, fenced: false };
   });
   return { supervisorPid, pid: Number(m[1]), startedAt: nsToDate(m[2]), exited };
 }
@@ -156,11 +159,13 @@ export function watchExit(dir: string, supervisorPid: number, checkMs = 2000): P
       const s = await readState(dir);
       if (isExit(s)) return finish(s);
       if (s && !supervisorAlive(s)) {
-        // Gone without a record: the container's fate is unknown (kubelet: ContainerStatusUnknown).
-        finish({ ...s, exitCode: 137, signal: 9, finishedAt: new Date(), oomKilled: false, fenced: false });
+        // It may have recorded the exit between our two reads: look once more before calling it lost.
+        const again = await readState(dir);
+        if (isExit(again)) return finish(again);
+        finish({ ...s, lost: true, exitCode: 137, signal: 9, finishedAt: new Date(), oomKilled: false, fenced: false });
       }
       if (!s && processStart(supervisorPid) === undefined) {
-        finish({ supervisorPid, supervisorStart: 0, pid: 0, startedAt: new Date(0), exitCode: 137, signal: 9, finishedAt: new Date(), oomKilled: false, fenced: false });
+        finish({ supervisorPid, supervisorStart: 0, pid: 0, startedAt: new Date(0), lost: true, exitCode: 137, signal: 9, finishedAt: new Date(), oomKilled: false, fenced: false });
       }
     };
     const onErr = (err: unknown): void => {
@@ -175,8 +180,10 @@ export function watchExit(dir: string, supervisorPid: number, checkMs = 2000): P
 
 async function signalChecked(dir: string | undefined, supervisorPid: number, sig: NodeJS.Signals): Promise<boolean> {
   if (dir) {
+    // Only a supervisor that is alive, still running its container, and provably the one that wrote
+    // the state (same /proc start time) is signalled: never a process that reused its PID.
     const s = await readState(dir);
-    if (s && !isExit(s) && !supervisorAlive(s)) return false;
+    if (!s || isExit(s) || s.supervisorStart === 0 || !supervisorAlive(s) || s.supervisorPid !== supervisorPid) return false;
   }
   try {
     process.kill(supervisorPid, sig);

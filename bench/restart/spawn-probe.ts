@@ -1,0 +1,58 @@
+// Timestamps hale-supervisor launches without touching src/: wraps
+// child_process.spawn (the CommonJS export, then syncBuiltinESMExports so the
+// runtime's ESM `import { spawn }` binding sees the wrapper) and, for a
+// launch of the supervisor binary, notes when spawn was called and when its
+// first stdout bytes (`started <pid> <ns>`: the container exec'd) arrived.
+// Other spawns pass through untouched. Costs a function call and one extra
+// 'data' listener per launch.
+
+import type { ChildProcess } from 'node:child_process';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { basename, dirname } from 'node:path';
+import { wallMs } from '../support/time.js';
+
+export interface SupervisorLaunch {
+  /** the container id (the runtime's container dir holds the spec file) */
+  containerId: string;
+  supervisorPid: number | undefined;
+  spawnMs: number;
+  /** the `started` line reached this process (as soon as its event loop looked) */
+  reportMs?: number;
+}
+
+type SpawnFn = (...args: unknown[]) => ChildProcess;
+
+export class SpawnProbe {
+  readonly launches = new Map<string, SupervisorLaunch>();
+  private readonly cp = createRequire(import.meta.url)('node:child_process') as { spawn: SpawnFn };
+  private original: SpawnFn | undefined;
+
+  constructor(private readonly binary: string) {}
+
+  install(): void {
+    if (this.original) return;
+    const original = this.cp.spawn;
+    this.original = original;
+    const launches = this.launches;
+    const binary = this.binary;
+    this.cp.spawn = function (this: unknown, ...args: unknown[]): ChildProcess {
+      const t = wallMs();
+      const child = original.apply(this, args);
+      const argv = args[1];
+      if (args[0] === binary && Array.isArray(argv) && argv[0] === 'run' && typeof argv[1] === 'string') {
+        const rec: SupervisorLaunch = { containerId: basename(dirname(argv[1])), supervisorPid: child.pid, spawnMs: t };
+        launches.set(rec.containerId, rec);
+        child.stdout?.once('data', () => (rec.reportMs = wallMs()));
+      }
+      return child;
+    };
+    syncBuiltinESMExports();
+  }
+
+  uninstall(): void {
+    if (!this.original) return;
+    this.cp.spawn = this.original;
+    this.original = undefined;
+    syncBuiltinESMExports();
+  }
+}
