@@ -49,13 +49,18 @@ export interface Restart {
 /** Wall-clock ms (µs precision) of a ns stamp; exact, unlike Number(ns) / 1e6. */
 export const nsToMs = (ns: bigint): number => Number(ns / 1000n) / 1000;
 
-export async function readStamps(file: string): Promise<Stamp[]> {
-  let text = '';
+/** A file's text, or '' when it does not exist (yet). */
+export async function readIfExists(file: string): Promise<string> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    return '';
   }
+}
+
+export async function readStamps(file: string): Promise<Stamp[]> {
+  const text = await readIfExists(file);
   const out: Stamp[] = [];
   for (const line of text.split('\n')) {
     const m = /^(start|exit) (\d+)$/.exec(line);

@@ -16,7 +16,7 @@
 // and startContainer calls (a subclass), and of the supervisor launch
 // (SpawnProbe).
 
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KObject } from '../../src/api/object.js';
 import type { ApiClient } from '../../src/client/api-client.js';
@@ -34,7 +34,7 @@ import { realClock } from '../../src/lib/clock/clock.js';
 import { silentLogger } from '../../src/lib/log/log.js';
 import { processCommand } from '../support/process.js';
 import { sleep, waitFor, wallMs } from '../support/time.js';
-import { nsToMs, readStamps, restarts, type Restart } from './crash-script.js';
+import { nsToMs, readIfExists, readStamps, restarts, type Restart } from './crash-script.js';
 import type { SpawnProbe } from './spawn-probe.js';
 
 export type Mode = 'host' | 'isolated';
@@ -43,17 +43,21 @@ export type Mode = 'host' | 'isolated';
 export interface Breakdown {
   /** exit stamp → the supervisor reaped the process and wrote its final state */
   reap: number;
-  /** → the runtime's exit event reached the pod worker (supervisor exit, SIGCHLD, state read, config.json, cgroup rmdir) */
-  notice: number;
+  /** → the agent saw the supervisor exit (state file written, supervisor exit, SIGCHLD, the ChildProcess 'exit' event) */
+  supervisorExit: number;
+  /** → the runtime's exit event reached the pod worker (state file read, config.json written, cgroups removed) */
+  record: number;
   /** → runtime.startContainer called (pod worker sync: back-off check, container config) */
   sync: number;
-  /** → hale-supervisor spawned (container dir, cgroups, config.json, spec file) */
+  /** → spawn() of hale-supervisor called (container dir, cgroups, config.json, spec file) */
   prepare: number;
-  /** → the supervisor forked the container (supervisor exec, spec, log, PID namespace) */
+  /** → spawn() returned (libuv forked the agent process and the child exec'd hale-supervisor) */
+  launch: number;
+  /** → the supervisor forked the container (spec, log file, PID namespace) */
   supervisor: number;
-  /** → the supervisor's `started` report reached the agent (cgroup join, netns, mounts, exec) */
+  /** → the supervisor's `started` report reached the agent (child: cgroup join, netns, mounts, exec; then the state file, fsync'd) */
   exec: number;
-  /** → the new instance's start stamp (Node start-up, from the exec) */
+  /** → the new instance's start stamp (the rest of Node start-up, which began at the exec: it overlaps the report) */
   node: number;
 }
 
@@ -72,6 +76,8 @@ export interface ScheduleRow extends Restart {
 
 export interface HaleBenchOptions {
   mode: Mode;
+  /** its subdirectory of `dir`; default the mode */
+  name?: string;
   /** scratch dir; the crash script and stamp files live under it */
   dir: string;
   script: string;
@@ -121,7 +127,7 @@ class RecordingBackoff implements Backoff {
 
 /** startedAt / finishedAt of a supervisor state file, wall ms. */
 async function supervisorTimes(containerDir: string): Promise<{ startedMs?: number; finishedMs?: number }> {
-  const text = await readFile(join(containerDir, 'state'), 'utf8').catch(() => '');
+  const text = await readIfExists(join(containerDir, 'state'));
   const get = (k: string): number | undefined => {
     const m = new RegExp(`^${k}=(\\d+)$`, 'm').exec(text);
     return m ? nsToMs(BigInt(m[1]!)) : undefined;
@@ -144,10 +150,12 @@ export class HaleBench {
   private readonly workers = new Map<string, PodWorker>();
   private readonly exitSeen = new Map<string, number>();
   private readonly root: string;
+  private opened = false;
+  private closed = false;
 
   constructor(o: HaleBenchOptions) {
     this.o = o;
-    this.root = join(o.dir, o.mode);
+    this.root = join(o.dir, o.name ?? o.mode);
     this.network =
       o.mode === 'isolated'
         ? new PodNetwork({ stateDir: join(this.root, 'cni'), bridge: o.bridge ?? 'hbench0', podCidr: o.podCidr ?? '10.199.0.0/24', netnsPrefix: o.netnsPrefix ?? 'hbench-' })
@@ -167,6 +175,7 @@ export class HaleBench {
   }
 
   async open(): Promise<void> {
+    this.opened = true;
     await this.rt.recover();
     this.rt.onExit((c) => {
       this.exitSeen.set(`${c.podUid}/${c.attempt}`, wallMs());
@@ -246,7 +255,7 @@ export class HaleBench {
 
   /** A fresh pod whose container crashes once: its first restart (no back-off entry yet), with its breakdown. */
   async firstRestart(i: number): Promise<HaleSample | undefined> {
-    const uid = `${this.o.mode}-first-${i}`;
+    const uid = `${this.o.name ?? this.o.mode}-first-${i}`;
     const stamps = join(this.o.dir, 'stamps', uid);
     this.startWorker(this.pod(uid, stamps));
     try {
@@ -259,17 +268,20 @@ export class HaleBench {
       if (!r || !c0 || !c1) return undefined;
       // The report may still be on its way when the start stamp is already written.
       const launch = await waitFor(async () => (this.o.probe.launches.get(c1.id)?.reportMs !== undefined ? this.o.probe.launches.get(c1.id) : undefined), 2000);
+      const oldExit = this.o.probe.launches.get(c0.id)?.exitMs;
       const old = await supervisorTimes(this.containerDir(c0.id));
       const cur = await supervisorTimes(this.containerDir(c1.id));
       const seen = this.exitSeen.get(`${uid}/0`);
       const called = this.rt.startCalls.get(`${uid}/1`);
-      if (!launch?.reportMs || old.finishedMs === undefined || cur.startedMs === undefined || seen === undefined || called === undefined) return undefined;
+      if (!launch?.reportMs || oldExit === undefined || old.finishedMs === undefined || cur.startedMs === undefined || seen === undefined || called === undefined) return undefined;
       const breakdown: Breakdown = {
         reap: old.finishedMs - r.exitMs,
-        notice: seen - old.finishedMs,
+        supervisorExit: oldExit - old.finishedMs,
+        record: seen - oldExit,
         sync: called - seen,
         prepare: launch.spawnMs - called,
-        supervisor: cur.startedMs - launch.spawnMs,
+        launch: launch.spawnedMs - launch.spawnMs,
+        supervisor: cur.startedMs - launch.spawnedMs,
         exec: launch.reportMs - cur.startedMs,
         node: r.startMs - launch.reportMs,
       };
@@ -281,7 +293,7 @@ export class HaleBench {
 
   /** One pod through its first `count` restarts: observed gaps against the back-off it drew. */
   async schedule(count: number): Promise<ScheduleRow[]> {
-    const uid = `${this.o.mode}-schedule`;
+    const uid = `${this.o.name ?? this.o.mode}-schedule`;
     const stamps = join(this.o.dir, 'stamps', uid);
     const key = `${uid}/${CONTAINER}`;
     this.startWorker(this.pod(uid, stamps));
@@ -298,8 +310,10 @@ export class HaleBench {
     }
   }
 
-  /** Removes every pod, the pod network (netns, bridge) and the cgroup scope; reports supervisors still alive. */
+  /** Idempotent. Removes every pod, the pod network (netns, bridge) and the cgroup scope; reports supervisors still alive. */
   async close(): Promise<string[]> {
+    if (!this.opened || this.closed) return [];
+    this.closed = true;
     for (const uid of new Set([...this.workers.keys(), ...this.rt.listPodSandboxes().map((s) => s.podUid), ...this.rt.listContainers().map((c) => c.podUid)])) await this.removePod(uid);
     await this.rt.close();
     if (this.network) await this.network.destroy();

@@ -10,15 +10,19 @@ import { SCRIPT_ENV, readStamps, restarts, type Restart } from './crash-script.j
 export interface NaiveSample extends Restart {
   /** exit stamp → this process saw the 'exit' event (teardown + SIGCHLD) */
   noticedMs: number;
-  /** 'exit' event → the new instance's start stamp (spawn + Node start-up) */
-  spawnToStartMs: number;
+  /** 'exit' event → spawn() returned (libuv forked this process, the child exec'd node) */
+  spawnMs: number;
+  /** spawn() returned → the new instance's start stamp (Node start-up) */
+  nodeMs: number;
 }
 
 export async function naiveRestarts(o: { script: string; stamps: string; count: number }): Promise<NaiveSample[]> {
   const seen: number[] = [];
+  const spawned: number[] = [];
   await new Promise<void>((resolve, reject) => {
     const go = (): void => {
       const child = spawn(process.execPath, [o.script, o.stamps], { stdio: 'ignore', env: SCRIPT_ENV });
+      spawned.push(wallMs());
       child.once('error', reject);
       child.once('exit', () => {
         seen.push(wallMs());
@@ -30,5 +34,5 @@ export async function naiveRestarts(o: { script: string; stamps: string; count: 
   });
   return restarts(await readStamps(o.stamps))
     .slice(0, o.count)
-    .map((r, i) => ({ ...r, noticedMs: seen[i]! - r.exitMs, spawnToStartMs: r.startMs - seen[i]! }));
+    .map((r, i) => ({ ...r, noticedMs: seen[i]! - r.exitMs, spawnMs: spawned[i + 1]! - seen[i]!, nodeMs: r.startMs - spawned[i + 1]! }));
 }
