@@ -4,6 +4,7 @@
 import { join, resolve } from 'node:path';
 import { startControlPlane, DEFAULT_CLUSTER_CIDR } from '../controlplane/control-plane.js';
 import { createLogger } from '../lib/log/log.js';
+import { exitOnSignals } from './shutdown.js';
 import { checkNotRunning } from '../lib/pidfile/pidfile.js';
 
 export interface ServerCommandOptions {
@@ -43,24 +44,5 @@ export async function runServer(o: ServerCommandOptions): Promise<void> {
   process.stdout.write(`kubeconfig: ${cp.api.kubeconfigPath}\n`);
   process.stdout.write(`server: ${cp.api.url}\n`);
   process.stdout.write('ready\n');
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    const hard = setTimeout(() => process.exit(1), 10_000);
-    hard.unref();
-    cp
-      .stop()
-      .then(() => {
-        logger.flush();
-        process.exit(0);
-      })
-      .catch((err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      });
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  exitOnSignals({ logger, message: 'shutting down', hardMs: 10_000, shutdown: () => cp.stop() });
 }

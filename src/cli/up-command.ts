@@ -15,6 +15,7 @@ import { createLogger, type Logger } from '../lib/log/log.js';
 import { checkNotRunning, isRunning, readPidfile } from '../lib/pidfile/pidfile.js';
 import { STOP_PODS_GRACE_CAP_MS } from './agent-command.js';
 import type { ServerCommandOptions } from './server-command.js';
+import { exitOnSignals } from './shutdown.js';
 import { ensureUnreachableRoutes, removeUnreachableRoutes } from '../agent/runtime/process/network/host-routes.js';
 import { HttpClient } from '../client/http/http-client.js';
 import { LocalFleet, fabricHostIp } from '../localnode/fleet.js';
@@ -154,26 +155,15 @@ export async function runUp(o: UpCommandOptions): Promise<void> {
   process.stdout.write(`server: ${cp.api.url}\n`);
   process.stdout.write('ready\n');
 
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down: stopping pods, then the control plane');
-    const hard = setTimeout(() => process.exit(1), STOP_PODS_GRACE_CAP_MS + 20_000);
-    hard.unref();
-    Promise.all([agent.stopWithPods(), fleet?.stop(STOP_PODS_GRACE_CAP_MS + 8000)])
-      .then(() => client?.close())
-      .then(() => cp.stop())
-      .then(() => (isRoot ? removeUnreachableRoutes(ranges) : undefined))
-      .then(() => {
-        logger.flush();
-        process.exit(0);
-      })
-      .catch((err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      });
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  exitOnSignals({
+    logger,
+    message: 'shutting down: stopping pods, then the control plane',
+    hardMs: STOP_PODS_GRACE_CAP_MS + 20_000,
+    shutdown: async () => {
+      await Promise.all([agent.stopWithPods(), fleet?.stop(STOP_PODS_GRACE_CAP_MS + 8000)]);
+      client?.close();
+      await cp.stop();
+      if (isRoot) await removeUnreachableRoutes(ranges);
+    },
+  });
 }
