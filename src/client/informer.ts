@@ -29,9 +29,13 @@ export function objectKey(obj: KObject): string {
   return ns ? `${ns}/${obj.metadata.name ?? ''}` : (obj.metadata.name ?? '');
 }
 
+/** Values an object is filed under in one index (e.g. its namespace, its owner's uid). */
+export type IndexFn = (obj: KObject) => readonly string[];
+
 export class Informer {
   readonly items = new Map<string, KObject>();
   private readonly handlers: InformerHandlers[] = [];
+  private readonly indexes = new Map<string, { fn: IndexFn; map: Map<string, Map<string, KObject>> }>();
   private readonly opts: InformerOptions;
   private rv = '';
   private syncedResolve!: () => void;
@@ -52,6 +56,51 @@ export class Informer {
 
   get(key: string): KObject | undefined {
     return this.items.get(key);
+  }
+
+  /** Adds an index; objects already cached are filed at once. Add indexes before `run`. */
+  addIndex(name: string, fn: IndexFn): void {
+    if (this.indexes.has(name)) return;
+    const idx = { fn, map: new Map<string, Map<string, KObject>>() };
+    this.indexes.set(name, idx);
+    for (const [key, obj] of this.items) this.file(idx, key, obj);
+  }
+
+  /** The cached objects filed under `value` in index `name` (read-only). */
+  byIndex(name: string, value: string): KObject[] {
+    const idx = this.indexes.get(name);
+    if (!idx) throw new Error(`informer has no index ${name}`);
+    const m = idx.map.get(value);
+    return m ? [...m.values()] : [];
+  }
+
+  private file(idx: { fn: IndexFn; map: Map<string, Map<string, KObject>> }, key: string, obj: KObject): void {
+    for (const v of idx.fn(obj)) {
+      let m = idx.map.get(v);
+      if (!m) idx.map.set(v, (m = new Map()));
+      m.set(key, obj);
+    }
+  }
+
+  private unfile(idx: { fn: IndexFn; map: Map<string, Map<string, KObject>> }, key: string, obj: KObject): void {
+    for (const v of idx.fn(obj)) {
+      const m = idx.map.get(v);
+      if (!m) continue;
+      m.delete(key);
+      if (m.size === 0) idx.map.delete(v);
+    }
+  }
+
+  /** Keeps the cache and every index in step: the one place `items` changes. */
+  private store(key: string, obj: KObject | undefined): KObject | undefined {
+    const old = this.items.get(key);
+    for (const idx of this.indexes.values()) {
+      if (old) this.unfile(idx, key, old);
+      if (obj) this.file(idx, key, obj);
+    }
+    if (obj) this.items.set(key, obj);
+    else this.items.delete(key);
+    return old;
   }
 
   /** Runs until `signal` aborts. */
@@ -89,14 +138,13 @@ export class Informer {
     for (const obj of list.items) {
       const key = objectKey(obj);
       seen.add(key);
-      const old = this.items.get(key);
-      this.items.set(key, obj);
+      const old = this.store(key, obj);
       if (!old) this.emit((h) => h.add?.(obj));
       else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) this.emit((h) => h.update?.(obj, old));
     }
     for (const [key, old] of [...this.items]) {
       if (seen.has(key)) continue;
-      this.items.delete(key);
+      this.store(key, undefined);
       this.emit((h) => h.delete?.(old));
     }
     this.rv = list.resourceVersion;
@@ -107,13 +155,12 @@ export class Informer {
     if (obj.metadata.resourceVersion) this.rv = obj.metadata.resourceVersion;
     if (type === 'BOOKMARK') return;
     const key = objectKey(obj);
-    const old = this.items.get(key);
     if (type === 'DELETED') {
-      this.items.delete(key);
+      this.store(key, undefined);
       this.emit((h) => h.delete?.(obj));
       return;
     }
-    this.items.set(key, obj);
+    const old = this.store(key, obj);
     if (old) this.emit((h) => h.update?.(obj, old));
     else this.emit((h) => h.add?.(obj));
   }

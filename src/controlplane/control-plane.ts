@@ -1,6 +1,7 @@
 // The control plane `hale server` and `hale up` run: the API server plus the
-// components that act on the cluster from inside it — node IPAM (pod CIDRs)
-// and the scheduler — and the pods/log proxy to node agents.
+// components that act on the cluster from inside it — node IPAM (pod CIDRs),
+// the scheduler, the workload controllers (controller-manager.ts, on the
+// in-process client) — and the pods/log proxy to node agents.
 //
 // Controllers talk to the API through an ApiClient; today that is the
 // HTTPS client on loopback with the admin token (every write goes through
@@ -20,6 +21,7 @@ import { schedulingAdmission } from './scheduling-admission.js';
 import { Scheduler } from '../scheduler/loop/scheduler.js';
 import { EventRecorder } from '../client/event-recorder.js';
 import { realClock } from '../lib/clock/clock.js';
+import { startControllerManager } from './controller-manager.js';
 
 export interface ControlPlaneOptions extends ApiServerOptions {
   /** the range node pod CIDRs come from, default 10.42.0.0/16 */
@@ -63,6 +65,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
     recorder: new EventRecorder({ client, source: { component: 'default-scheduler' }, clock: opts.clock ?? realClock, log: opts.logger }),
   });
   scheduler.start();
+  const controllers = await startControllerManager({ registry: api.registry, clock: opts.clock ?? realClock, log: opts.logger.child({ component: 'controller-manager' }) });
   const running = api;
   return {
     api: running,
@@ -71,6 +74,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
     async stop() {
       ipam.stop();
       scheduler.stop();
+      await controllers.stop();
       client.close();
       await running.stop();
     },

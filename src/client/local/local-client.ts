@@ -1,0 +1,211 @@
+// ApiClient for components that run inside the API server's process (the
+// controllers, the scheduler): every call goes through the same Registry an
+// HTTP request goes through — defaulting, admission, validation, optimistic
+// concurrency — without TLS, JSON or sockets. Lists and watches are served
+// from the watch cache exactly as the HTTP endpoints serve them.
+//
+// Objects handed out are copies: a caller that changes one (by mistake)
+// cannot corrupt the watch cache every other client reads.
+
+import type { KObject } from '../../api/object.js';
+import { groupVersion, type ResourceInfo } from '../../api/resources.js';
+import { ApiError, badRequest, expired, methodNotAllowed, notFound } from '../../machinery/errors.js';
+import { applyPatch } from '../../apiserver/patch/apply-patch.js';
+import { patchSchemaFor } from '../../apiserver/patch/schema.js';
+import { listObjects } from '../../apiserver/registry/list.js';
+import { systemContext, type RequestContext } from '../../apiserver/registry/context.js';
+import type { Registry } from '../../apiserver/registry/registry.js';
+import { buildFilter } from '../../apiserver/selection.js';
+import { typed } from '../../apiserver/handlers/render.js';
+import { bindPod } from '../../apiserver/subresources/binding.js';
+import { evictPod } from '../../apiserver/subresources/eviction.js';
+import { scaleOf, scaleUpdate } from '../../apiserver/subresources/scale.js';
+import { collectionPrefix, storageResource } from '../../apiserver/watchcache/keys.js';
+import { leaveEntry, type CacheEntry, type CacheEvent, type CacheWatcher } from '../../apiserver/watchcache/resource-cache.js';
+import type { ApiClient, DeleteOptions, ListOptions, ListResult, PatchType, WatchEvent, WatchOptions } from '../api-client.js';
+
+const CONTENT_TYPES: Record<PatchType, string> = {
+  merge: 'application/merge-patch+json',
+  strategic: 'application/strategic-merge-patch+json',
+  json: 'application/json-patch+json',
+};
+
+export interface LocalClientOptions {
+  /** the user the registry's admission sees, e.g. system:serviceaccount:kube-system:replicaset-controller */
+  user?: string;
+}
+
+function query(opts: ListOptions): URLSearchParams {
+  const q = new URLSearchParams();
+  if (opts.labelSelector) q.set('labelSelector', opts.labelSelector);
+  if (opts.fieldSelector) q.set('fieldSelector', opts.fieldSelector);
+  return q;
+}
+
+export class LocalClient implements ApiClient {
+  private readonly user: string;
+
+  constructor(
+    private readonly registry: Registry,
+    opts: LocalClientOptions = {},
+  ) {
+    this.user = opts.user ?? 'system:hale';
+  }
+
+  private ctx(): RequestContext {
+    return systemContext(this.user);
+  }
+
+  private ns(r: ResourceInfo, namespace: string): string {
+    return r.namespaced ? namespace : '';
+  }
+
+  async get(r: ResourceInfo, namespace: string, name: string, subresource?: string): Promise<KObject> {
+    const obj = await this.registry.get(r, this.ns(r, namespace), name);
+    if (subresource === 'scale') return scaleOf(obj);
+    if (subresource && subresource !== 'status') throw methodNotAllowed();
+    return structuredClone(obj);
+  }
+
+  async list(r: ResourceInfo, opts: ListOptions = {}): Promise<ListResult> {
+    const page = await listObjects({
+      store: this.registry.store,
+      cache: this.registry.cache,
+      resource: r,
+      req: { namespace: this.ns(r, opts.namespace ?? ''), filter: buildFilter(r, query(opts)), limit: 0, continueToken: '', resourceVersion: '', resourceVersionMatch: '' },
+    });
+    return { items: page.entries.map((e) => structuredClone(typed(r, e.obj))), resourceVersion: page.resourceVersion };
+  }
+
+  watch(r: ResourceInfo, opts: WatchOptions, onEvent: (e: WatchEvent) => void, signal: AbortSignal): Promise<void> {
+    const cache = this.registry.cache;
+    const rc = cache.resource(storageResource(r));
+    const filter = buildFilter(r, query(opts));
+    const prefix = collectionPrefix(r, this.ns(r, opts.namespace ?? ''));
+    const matches = (e: CacheEntry | undefined): boolean => !!e && e.key.startsWith(prefix) && filter(e.obj);
+    const deliver = (type: WatchEvent['type'], e: CacheEntry): void => onEvent({ type, object: structuredClone(typed(r, e.obj)) });
+    const rvText = opts.resourceVersion;
+    if (rvText !== '' && !/^\d+$/.test(rvText)) return Promise.reject(badRequest(`invalid resource version: ${JSON.stringify(rvText)}`));
+    const startRv = rvText === '' || rvText === '0' ? undefined : Number(rvText);
+
+    return new Promise<void>((resolve, reject) => {
+      if (signal.aborted) return resolve();
+      let failed: unknown;
+      const send = (ev: CacheEvent): void => {
+        if (startRv !== undefined && ev.rev <= startRv) return;
+        try {
+          const before = ev.type === 'ADDED' ? false : matches(ev.prev);
+          if (ev.type === 'DELETED') {
+            if (before || (ev.prev === undefined && matches(ev.entry))) deliver('DELETED', ev.entry);
+            return;
+          }
+          const now = matches(ev.entry);
+          if (now && before) deliver('MODIFIED', ev.entry);
+          else if (now) deliver('ADDED', ev.entry);
+          else if (before) deliver('DELETED', leaveEntry(ev));
+        } catch (err) {
+          // A handler that throws ends this watch with its error (the informer reports and resumes).
+          failed = err;
+          finish();
+        }
+      };
+      const watcher: CacheWatcher = { event: send, terminate: () => finish() };
+      const finish = (): void => {
+        rc.watchers.delete(watcher);
+        signal.removeEventListener('abort', finish);
+        if (failed !== undefined) reject(failed instanceof Error ? failed : new Error(String(failed)));
+        else resolve();
+      };
+      signal.addEventListener('abort', finish, { once: true });
+
+      const begin = (): void => {
+        if (signal.aborted) return;
+        if (startRv === undefined) {
+          for (const k of rc.keysWithPrefix(prefix)) {
+            const e = rc.items.get(k)!;
+            if (matches(e)) deliver('ADDED', e);
+          }
+        } else {
+          const events = rc.eventsSince(startRv);
+          if (events === undefined) {
+            signal.removeEventListener('abort', finish);
+            reject(expired(`too old resource version: ${startRv} (${rc.windowStart})`));
+            return;
+          }
+          for (const ev of events) send(ev);
+        }
+        rc.watchers.add(watcher);
+      };
+      // A resourceVersion the cache has not applied yet (a write a moment ago): wait for it, as the HTTP watch does.
+      if (startRv !== undefined && startRv > cache.revision) {
+        void cache.waitFor(startRv, 3_000).then((ok) => {
+          if (ok) return begin();
+          signal.removeEventListener('abort', finish);
+          reject(new ApiError(504, 'Timeout', `Too large resource version: ${startRv}, current: ${cache.revision}`));
+        });
+      } else begin();
+    });
+  }
+
+  async create(r: ResourceInfo, namespace: string, obj: KObject, subresource?: string): Promise<KObject> {
+    const ns = this.ns(r, namespace);
+    const ctx = this.ctx();
+    if (!subresource) {
+      const input = structuredClone(obj);
+      input.apiVersion ??= groupVersion(r);
+      input.kind ??= r.kind;
+      return structuredClone(await this.registry.create(r, ns, input, ctx));
+    }
+    const name = obj.metadata.name ?? '';
+    if (subresource === 'binding' && r.plural === 'pods') {
+      const b = structuredClone(obj);
+      const res = await this.registry.update(r, ns, name, (cur) => bindPod(cur, b), { ctx, subresource: 'binding' });
+      return structuredClone(res.obj);
+    }
+    if (subresource === 'eviction' && r.plural === 'pods') {
+      const del = (obj as { deleteOptions?: DeleteOptions }).deleteOptions ?? {};
+      await evictPod({ registry: this.registry, pods: r, namespace: ns, name, deleteOptions: del, ctx });
+      return structuredClone(obj);
+    }
+    throw notFound({ resource: `${r.plural}/${subresource}`, group: r.group, name });
+  }
+
+  async update(r: ResourceInfo, obj: KObject, subresource?: string): Promise<KObject> {
+    const ns = this.ns(r, obj.metadata.namespace ?? '');
+    const name = obj.metadata.name ?? '';
+    const pinned = obj.metadata.resourceVersion || undefined;
+    const ctx = this.ctx();
+    if (subresource === 'scale') {
+      const want = structuredClone(obj);
+      const res = await this.registry.update(r, ns, name, scaleUpdate({ resource: r, name, desired: () => want }), { ctx });
+      return scaleOf(res.obj);
+    }
+    if (subresource && subresource !== 'status') throw notFound({ resource: `${r.plural}/${subresource}`, group: r.group, name });
+    const desired = structuredClone(obj);
+    desired.apiVersion ??= groupVersion(r);
+    desired.kind ??= r.kind;
+    const res = await this.registry.update(r, ns, name, () => structuredClone(desired), {
+      ctx,
+      ...(subresource ? { subresource } : {}),
+      ...(pinned ? { pinnedRv: pinned } : {}),
+    });
+    return structuredClone(res.obj);
+  }
+
+  async patch(r: ResourceInfo, namespace: string, name: string, type: PatchType, patch: unknown, subresource?: string): Promise<KObject> {
+    if (subresource && subresource !== 'status') throw notFound({ resource: `${r.plural}/${subresource}`, group: r.group, name });
+    const served = groupVersion(r);
+    const res = await this.registry.update(
+      r,
+      this.ns(r, namespace),
+      name,
+      (current) => applyPatch({ contentType: CONTENT_TYPES[type], original: current, patch: structuredClone(patch), schema: patchSchemaFor(served, r.kind) }) as KObject,
+      { ctx: this.ctx(), ...(subresource ? { subresource } : {}) },
+    );
+    return structuredClone(res.obj);
+  }
+
+  async delete(r: ResourceInfo, namespace: string, name: string, opts: DeleteOptions = {}): Promise<void> {
+    await this.registry.delete(r, this.ns(r, namespace), name, opts, this.ctx());
+  }
+}

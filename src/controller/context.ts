@@ -1,0 +1,28 @@
+// What every controller is given, and what it gives back. Controllers are
+// built (registering informer handlers and indexes) before the shared
+// informers start, and start their workers once the caches have synced.
+
+import type { ApiClient } from '../client/api-client.js';
+import type { EventRecorder } from '../client/event-recorder.js';
+import type { Clock } from '../lib/clock/clock.js';
+import type { Logger } from '../lib/log/log.js';
+import type { SharedInformers } from './informers.js';
+
+export interface ControllerContext {
+  client: ApiClient;
+  informers: SharedInformers;
+  clock: Clock;
+  log: Logger;
+  /** an event recorder whose source component is `component` (e.g. replicaset-controller) */
+  recorder(component: string): EventRecorder;
+}
+
+export interface RunnableController {
+  readonly name: string;
+  /** starts the workers (the informers are synced) */
+  start(): void;
+  /** stops the workers, waiting for the keys in progress */
+  stop(): Promise<void>;
+  /** resolves when nothing is queued or in progress (tests) */
+  idle(): Promise<void>;
+}

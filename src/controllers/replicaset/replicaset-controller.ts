@@ -1,0 +1,291 @@
+// The ReplicaSet controller: keeps `spec.replicas` active pods matching the
+// selector, as kube-controller-manager's does.
+//
+// - Active pods only (not terminal, not being deleted): a Failed pod is
+//   replaced at once and left for the pod garbage collector; a deleted pod
+//   is replaced as soon as its deletionTimestamp is set.
+// - Orphans matching the selector are adopted, owned pods that stop
+//   matching are released (controller-ref.ts).
+// - Creates go out in slow-start batches under expectations; a key whose
+//   expectations are unmet is not managed again until the informer has caught
+//   up (or 5 minutes pass), so a lagging cache never doubles a create.
+// - Scale-down deletes the lowest-ranked pods (rank.ts).
+// - Status is written every sync; a pod that becomes ready is looked at
+//   again after minReadySeconds, when it becomes available.
+
+import type { KObject } from '../../api/object.js';
+import { objectKey } from '../../client/informer.js';
+import type { Informer } from '../../client/informer.js';
+import { PODS, REPLICASETS } from '../../client/resources.js';
+import type { EventRecorder } from '../../client/event-recorder.js';
+import { ApiError } from '../../machinery/errors.js';
+import { selectorFromLabelSelector, type LabelSelectorJson } from '../../machinery/labels/selector.js';
+import { slowStartBatch } from '../../controller/batch.js';
+import { Controller, type ReconcileResult } from '../../controller/controller.js';
+import type { ControllerContext, RunnableController } from '../../controller/context.js';
+import { adoptPatch, claim, controllerOf, controllerRef, releasePatch } from '../../controller/controller-ref.js';
+import { Expectations } from '../../controller/expectations.js';
+import { BY_CONTROLLER, BY_NAMESPACE } from '../../controller/informers.js';
+import { isPodActive, isPodReady, msUntilAvailable } from '../../controller/pod-state.js';
+import { podFromTemplate, type PodTemplate } from '../../controller/pod-template.js';
+import { rankForDeletion } from './rank.js';
+import { calculateStatus, sameStatus, type ManageFailure } from './status.js';
+
+/** at most this many creates or deletes per sync (kube-controller-manager's burstReplicas) */
+export const BURST_REPLICAS = 500;
+
+interface RsSpec {
+  replicas?: number;
+  minReadySeconds?: number;
+  selector?: LabelSelectorJson;
+  template?: PodTemplate;
+}
+
+function specOf(rs: KObject): RsSpec {
+  return (rs.spec ?? {}) as RsSpec;
+}
+
+export class ReplicaSetController implements RunnableController {
+  readonly name = 'replicaset-controller';
+  private readonly ctx: ControllerContext;
+  private readonly controller: Controller;
+  private readonly expectations: Expectations;
+  private readonly rsInformer: Informer;
+  private readonly podInformer: Informer;
+  private readonly recorder: EventRecorder;
+
+  constructor(ctx: ControllerContext) {
+    this.ctx = ctx;
+    this.controller = new Controller({ name: this.name, reconcile: (k) => this.sync(k), clock: ctx.clock, log: ctx.log });
+    this.expectations = new Expectations(ctx.clock);
+    this.recorder = ctx.recorder(this.name);
+    this.rsInformer = ctx.informers.for(REPLICASETS);
+    this.podInformer = ctx.informers.for(PODS);
+    this.rsInformer.on({
+      add: (rs) => this.controller.enqueue(objectKey(rs)),
+      update: (rs) => this.controller.enqueue(objectKey(rs)),
+      delete: (rs) => {
+        this.expectations.delete(objectKey(rs));
+        this.controller.enqueue(objectKey(rs));
+      },
+    });
+    this.podInformer.on({
+      add: (pod) => this.podAdded(pod),
+      update: (pod, old) => this.podUpdated(pod, old),
+      delete: (pod) => this.podDeleted(pod),
+    });
+  }
+
+  start(): void {
+    this.controller.start();
+  }
+
+  stop(): Promise<void> {
+    return this.controller.stop();
+  }
+
+  idle(): Promise<void> {
+    return this.controller.idle();
+  }
+
+  /** The ReplicaSet that controls `pod`, if it still exists with that uid. */
+  private ownerOf(pod: KObject): KObject | undefined {
+    const ref = controllerOf(pod);
+    if (!ref || ref.kind !== 'ReplicaSet') return undefined;
+    const rs = this.rsInformer.get(`${pod.metadata.namespace}/${ref.name}`);
+    return rs && rs.metadata.uid === ref.uid ? rs : undefined;
+  }
+
+  /** ReplicaSets whose selector matches an orphan pod: each may adopt it. */
+  private enqueueMatching(pod: KObject): void {
+    for (const rs of this.rsInformer.byIndex(BY_NAMESPACE, pod.metadata.namespace ?? '')) {
+      const sel = specOf(rs).selector;
+      if (sel && selectorFromLabelSelector(sel).matches(pod.metadata.labels ?? {})) this.controller.enqueue(objectKey(rs));
+    }
+  }
+
+  private podAdded(pod: KObject): void {
+    if (pod.metadata.deletionTimestamp) return this.podDeleted(pod);
+    const rs = this.ownerOf(pod);
+    if (rs) {
+      this.expectations.creationObserved(objectKey(rs));
+      this.controller.enqueue(objectKey(rs));
+    } else if (!controllerOf(pod)) this.enqueueMatching(pod);
+  }
+
+  private podUpdated(pod: KObject, old: KObject): void {
+    if (pod.metadata.resourceVersion === old.metadata.resourceVersion) return;
+    const labelsChanged = JSON.stringify(pod.metadata.labels ?? {}) !== JSON.stringify(old.metadata.labels ?? {});
+    if (pod.metadata.deletionTimestamp) {
+      // Graceful deletion: the pod is no longer active from this moment; a replacement may start now.
+      this.podDeleted(pod);
+      if (labelsChanged) this.podDeleted(old);
+      return;
+    }
+    const oldRef = controllerOf(old);
+    const ref = controllerOf(pod);
+    if (oldRef && oldRef.uid !== ref?.uid) {
+      const prev = this.ownerOf(old);
+      if (prev) this.controller.enqueue(objectKey(prev));
+    }
+    const rs = this.ownerOf(pod);
+    if (rs) {
+      this.controller.enqueue(objectKey(rs));
+      const minReady = specOf(rs).minReadySeconds ?? 0;
+      if (minReady > 0 && !isPodReady(old) && isPodReady(pod)) this.controller.queue.addAfter(objectKey(rs), minReady * 1000 + 1000);
+      return;
+    }
+    if (!ref && (labelsChanged || oldRef)) this.enqueueMatching(pod);
+  }
+
+  private podDeleted(pod: KObject): void {
+    const rs = this.ownerOf(pod);
+    if (!rs) return;
+    const key = objectKey(rs);
+    this.expectations.deletionObserved(key, objectKey(pod));
+    this.controller.enqueue(key);
+  }
+
+  private async sync(key: string): Promise<ReconcileResult | void> {
+    const rs = this.rsInformer.get(key);
+    if (!rs) {
+      this.expectations.delete(key);
+      return;
+    }
+    const spec = specOf(rs);
+    const selector = selectorFromLabelSelector(spec.selector ?? { matchLabels: {} });
+    const needsSync = this.expectations.satisfied(key);
+    const candidates = this.podInformer.byIndex(BY_NAMESPACE, rs.metadata.namespace ?? '').filter(isPodActive);
+    const pods = await this.claimPods(rs, candidates, (p) => selector.matches(p.metadata.labels ?? {}));
+
+    let failure: ManageFailure | undefined;
+    let manageError: unknown;
+    if (needsSync && !rs.metadata.deletionTimestamp) {
+      try {
+        await this.manageReplicas(rs, pods);
+      } catch (err) {
+        manageError = err;
+        failure = err instanceof ManageError ? err.failure : undefined;
+      }
+    }
+    const now = this.ctx.clock.now();
+    const status = calculateStatus({ rs, pods, failure, now });
+    if (!sameStatus(status, (rs.status ?? { replicas: 0 }) as never)) {
+      await this.ctx.client.update(REPLICASETS, { ...rs, status }, 'status');
+    }
+    if (manageError !== undefined) throw manageError instanceof ManageError ? manageError.cause : manageError;
+    // Pods that are ready but not yet available: look again when they become available.
+    const minReady = spec.minReadySeconds ?? 0;
+    if (minReady > 0) {
+      let soonest: number | undefined;
+      for (const p of pods) {
+        const ms = msUntilAvailable(p, minReady, now);
+        if (ms !== undefined && (soonest === undefined || ms < soonest)) soonest = ms;
+      }
+      if (soonest !== undefined) return { requeueAfter: soonest + 1 };
+    }
+  }
+
+  /** Adopts matching orphans and releases owned pods that no longer match; returns the owned, matching pods. */
+  private async claimPods(rs: KObject, candidates: KObject[], matches: (p: KObject) => boolean): Promise<KObject[]> {
+    const owned: KObject[] = [];
+    let canAdopt: boolean | undefined;
+    for (const pod of candidates) {
+      const c = claim(rs, pod, matches(pod));
+      if (c === 'owned') owned.push(pod);
+      else if (c === 'adopt') {
+        // Adopt only for a ReplicaSet that really still exists as we know it (a fresh read, not the cache).
+        canAdopt ??= await this.stillLive(rs);
+        if (!canAdopt) continue;
+        try {
+          owned.push(await this.ctx.client.patch(PODS, pod.metadata.namespace ?? '', pod.metadata.name ?? '', 'strategic', adoptPatch(pod, controllerRef(rs, 'apps/v1', 'ReplicaSet'))));
+        } catch (err) {
+          if (!(err instanceof ApiError && (err.code === 404 || err.code === 422))) throw err;
+        }
+      } else if (c === 'release') {
+        try {
+          await this.ctx.client.patch(PODS, pod.metadata.namespace ?? '', pod.metadata.name ?? '', 'strategic', releasePatch(pod, rs.metadata.uid ?? ''));
+        } catch (err) {
+          if (!(err instanceof ApiError && (err.code === 404 || err.code === 422))) throw err;
+        }
+      }
+    }
+    return owned;
+  }
+
+  private async stillLive(rs: KObject): Promise<boolean> {
+    try {
+      const fresh = await this.ctx.client.get(REPLICASETS, rs.metadata.namespace ?? '', rs.metadata.name ?? '');
+      return fresh.metadata.uid === rs.metadata.uid && !fresh.metadata.deletionTimestamp;
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 404) return false;
+      throw err;
+    }
+  }
+
+  private async manageReplicas(rs: KObject, pods: KObject[]): Promise<void> {
+    const key = objectKey(rs);
+    const spec = specOf(rs);
+    const want = spec.replicas ?? 1;
+    const diff = pods.length - want;
+    const ns = rs.metadata.namespace ?? '';
+    if (diff < 0) {
+      const n = Math.min(-diff, BURST_REPLICAS);
+      this.expectations.expectCreations(key, n);
+      const ref = controllerRef(rs, 'apps/v1', 'ReplicaSet');
+      const { succeeded, error } = await slowStartBatch(n, 1, async () => {
+        try {
+          const pod = await this.ctx.client.create(PODS, ns, podFromTemplate({ template: spec.template ?? {}, namespace: ns, owner: ref }));
+          this.recorder.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
+        } catch (err) {
+          this.recorder.record(rs, 'Warning', 'FailedCreate', `Error creating: ${errorMessage(err)}`);
+          throw err;
+        }
+      });
+      // Creates that failed or were never tried will never be observed.
+      for (let i = succeeded; i < n; i++) this.expectations.creationObserved(key);
+      if (error !== undefined) throw new ManageError({ reason: 'FailedCreate', message: errorMessage(error) }, error);
+      return;
+    }
+    if (diff > 0) {
+      const n = Math.min(diff, BURST_REPLICAS);
+      const victims = rankForDeletion(pods, this.relatedPods(rs), this.ctx.clock.now()).slice(0, n);
+      this.expectations.expectDeletions(key, victims.map(objectKey));
+      const results = await Promise.allSettled(
+        victims.map(async (pod) => {
+          try {
+            await this.ctx.client.delete(PODS, ns, pod.metadata.name ?? '', { preconditions: { uid: pod.metadata.uid ?? '' } });
+            this.recorder.record(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`);
+          } catch (err) {
+            this.expectations.deletionObserved(key, objectKey(pod));
+            if (err instanceof ApiError && err.code === 404) return;
+            this.recorder.record(rs, 'Warning', 'FailedDelete', `Error deleting: ${errorMessage(err)}`);
+            throw err;
+          }
+        }),
+      );
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw new ManageError({ reason: 'FailedDelete', message: errorMessage(failed.reason) }, failed.reason);
+    }
+  }
+
+  /** Active pods of every ReplicaSet with the same controller as `rs` (its Deployment), for spreading scale-down. */
+  private relatedPods(rs: KObject): KObject[] {
+    const owner = controllerOf(rs);
+    const siblings = owner ? this.rsInformer.byIndex(BY_CONTROLLER, owner.uid) : [rs];
+    return siblings.flatMap((s) => this.podInformer.byIndex(BY_CONTROLLER, s.metadata.uid ?? '')).filter(isPodActive);
+  }
+}
+
+class ManageError extends Error {
+  constructor(
+    readonly failure: ManageFailure,
+    override readonly cause: unknown,
+  ) {
+    super(failure.message);
+  }
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,55 @@
+// hale's kube-controller-manager: the workload controllers on one set of
+// shared informers over the in-process API (LocalClient: same registry,
+// admission and validation as any request, no TLS). Controllers are built
+// first (they register their informer handlers), then the informers start,
+// and the workers start once every cache has synced.
+
+import type { Registry } from '../apiserver/registry/registry.js';
+import { EventRecorder } from '../client/event-recorder.js';
+import { LocalClient } from '../client/local/local-client.js';
+import type { ControllerContext, RunnableController } from '../controller/context.js';
+import { SharedInformers } from '../controller/informers.js';
+import type { Clock } from '../lib/clock/clock.js';
+import type { Logger } from '../lib/log/log.js';
+import { ReplicaSetController } from '../controllers/replicaset/replicaset-controller.js';
+
+/** Every controller the manager runs, in start order. */
+const CONTROLLERS: ((ctx: ControllerContext) => RunnableController)[] = [
+  (ctx) => new ReplicaSetController(ctx),
+];
+
+export interface ControllerManager {
+  controllers: RunnableController[];
+  informers: SharedInformers;
+  stop(): Promise<void>;
+}
+
+export async function startControllerManager(o: { registry: Registry; clock: Clock; log: Logger }): Promise<ControllerManager> {
+  const client = new LocalClient(o.registry, { user: 'system:kube-controller-manager' });
+  const informers = new SharedInformers(client, o.log.child({ component: 'informers' }));
+  const recorders = new Map<string, EventRecorder>();
+  const ctx: ControllerContext = {
+    client,
+    informers,
+    clock: o.clock,
+    log: o.log,
+    recorder(component) {
+      let r = recorders.get(component);
+      if (!r) recorders.set(component, (r = new EventRecorder({ client, source: { component }, clock: o.clock, log: o.log })));
+      return r;
+    },
+  };
+  const controllers = CONTROLLERS.map((make) => make(ctx));
+  informers.start();
+  await informers.synced();
+  for (const c of controllers) c.start();
+  return {
+    controllers,
+    informers,
+    async stop() {
+      await Promise.all(controllers.map((c) => c.stop()));
+      await informers.stop();
+      await Promise.all([...recorders.values()].map((r) => r.flush()));
+    },
+  };
+}
