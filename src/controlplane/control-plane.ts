@@ -3,16 +3,15 @@
 // the scheduler, the workload controllers (controller-manager.ts, on the
 // in-process client) — and the pods/log proxy to node agents.
 //
-// Controllers talk to the API through an ApiClient; today that is the
-// HTTPS client on loopback with the admin token (every write goes through
-// validation and admission like any request). An in-process client that
-// skips TLS and JSON is the planned optimisation for large clusters.
+// Everything here talks to the API through the in-process LocalClient: the
+// same registry, admission and validation as any request, without TLS, JSON
+// or sockets (a replacement pod is bound microseconds after it is created).
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startApiServer, type ApiServerOptions, type RunningApiServer } from '../apiserver/api-server.js';
 import { findResource } from '../api/resources.js';
-import { HttpClient } from '../client/http/http-client.js';
+import { LocalClient } from '../client/local/local-client.js';
 import { ApiError } from '../machinery/errors.js';
 import { parseJoinToken } from '../apiserver/auth/tokens.js';
 import { NodeIpamController } from '../controllers/node-ipam/node-ipam-controller.js';
@@ -56,8 +55,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
   const nodeToken = (await readFile(join(opts.dataDir, 'node-token'), 'utf8')).trim();
   secret = parseJoinToken(nodeToken)?.secret ?? '';
   const clusterCidr = opts.clusterCidr ?? DEFAULT_CLUSTER_CIDR;
-  const client = new HttpClient({ server: api.url, token: api.adminToken, caPem: api.caPem, userAgent: 'hale-controller-manager' });
-  const ipam = new NodeIpamController({ client, log: opts.logger, clusterCidr });
+  const ipam = new NodeIpamController({ client: new LocalClient(api.registry, { user: 'system:serviceaccount:kube-system:node-ipam-controller' }), log: opts.logger, clusterCidr });
+  const client = new LocalClient(api.registry, { user: 'system:kube-scheduler' });
   ipam.start();
   const scheduler = new Scheduler({
     client,
@@ -75,7 +74,6 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
       ipam.stop();
       scheduler.stop();
       await controllers.stop();
-      client.close();
       await running.stop();
     },
   };
