@@ -30,10 +30,12 @@ export function prepareUpdate(r: ResourceInfo, o: { desired: KObject; current: K
     return next;
   }
   if (sub === 'status' || sub === 'finalize') {
-    // A status write changes status only (ResetObjectMetaForStatus); finalize changes spec.finalizers only.
+    // A status write changes status (plus the metadata the kind's status strategy lets through); finalize changes spec.finalizers only.
     const next = clone(current);
-    if (sub === 'status') next.status = desired.status;
-    else {
+    if (sub === 'status') {
+      next.status = desired.status;
+      keepStatusMetadata(r, next, desired);
+    } else {
       const spec = { ...((next.spec ?? {}) as object), finalizers: (desired.spec as { finalizers?: unknown } | undefined)?.finalizers };
       next.spec = spec;
     }
@@ -65,4 +67,20 @@ export function prepareUpdate(r: ResourceInfo, o: { desired: KObject; current: K
   }
   s.prepareForUpdate(next, current);
   return next;
+}
+
+/**
+ * The apps/v1 workloads' status strategies reset only the spec (and, for
+ * Deployments, the labels): their controllers write annotations such as
+ * `deployment.kubernetes.io/revision` together with status, in one write
+ * that does not bump the generation. Other kinds keep metadata as stored.
+ */
+function keepStatusMetadata(r: ResourceInfo, next: KObject, desired: KObject): void {
+  if (r.group !== 'apps' || !['deployments', 'replicasets', 'statefulsets', 'daemonsets'].includes(r.plural)) return;
+  const want = desired.metadata ?? {};
+  if (want.annotations && Object.keys(want.annotations).length > 0) next.metadata.annotations = clone(want.annotations);
+  else delete next.metadata.annotations;
+  if (r.plural === 'deployments') return;
+  if (want.labels && Object.keys(want.labels).length > 0) next.metadata.labels = clone(want.labels);
+  else delete next.metadata.labels;
 }
