@@ -12,10 +12,16 @@ import { SharedInformers } from '../controller/informers.js';
 import type { Clock } from '../lib/clock/clock.js';
 import type { Logger } from '../lib/log/log.js';
 import { ReplicaSetController } from '../controllers/replicaset/replicaset-controller.js';
+import { DeploymentController } from '../controllers/deployment/deployment-controller.js';
+import { StatefulSetController } from '../controllers/statefulset/statefulset-controller.js';
+import { DaemonSetController } from '../controllers/daemonset/daemonset-controller.js';
 
 /** Every controller the manager runs, in start order. */
 const CONTROLLERS: ((ctx: ControllerContext) => RunnableController)[] = [
   (ctx) => new ReplicaSetController(ctx),
+  (ctx) => new DeploymentController(ctx),
+  (ctx) => new StatefulSetController(ctx),
+  (ctx) => new DaemonSetController(ctx),
 ];
 
 export interface ControllerManager {

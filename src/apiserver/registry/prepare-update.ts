@@ -8,7 +8,7 @@
 import type { KObject } from '../../api/object.js';
 import type { ResourceInfo } from '../../api/resources.js';
 import { ApiError, badRequest } from '../../machinery/errors.js';
-import { strategyFor } from './strategy.js';
+import { DS_TEMPLATE_GENERATION, strategyFor } from './strategy.js';
 
 const clone = <T>(v: T): T => structuredClone(v);
 
@@ -34,7 +34,7 @@ export function prepareUpdate(r: ResourceInfo, o: { desired: KObject; current: K
     const next = clone(current);
     if (sub === 'status') {
       next.status = desired.status;
-      keepStatusMetadata(r, next, desired);
+      keepStatusMetadata(r, next, desired, current);
     } else {
       const spec = { ...((next.spec ?? {}) as object), finalizers: (desired.spec as { finalizers?: unknown } | undefined)?.finalizers };
       next.spec = spec;
@@ -75,11 +75,18 @@ export function prepareUpdate(r: ResourceInfo, o: { desired: KObject; current: K
  * `deployment.kubernetes.io/revision` together with status, in one write
  * that does not bump the generation. Other kinds keep metadata as stored.
  */
-function keepStatusMetadata(r: ResourceInfo, next: KObject, desired: KObject): void {
+function keepStatusMetadata(r: ResourceInfo, next: KObject, desired: KObject, current: KObject): void {
   if (r.group !== 'apps' || !['deployments', 'replicasets', 'statefulsets', 'daemonsets'].includes(r.plural)) return;
   const want = desired.metadata ?? {};
   if (want.annotations && Object.keys(want.annotations).length > 0) next.metadata.annotations = clone(want.annotations);
   else delete next.metadata.annotations;
+  if (r.plural === 'daemonsets') {
+    // spec.templateGeneration lives in an annotation in apps/v1, but it is spec: /status cannot move it.
+    const tg = current.metadata.annotations?.[DS_TEMPLATE_GENERATION];
+    const { [DS_TEMPLATE_GENERATION]: _drop, ...rest } = next.metadata.annotations ?? {};
+    next.metadata.annotations = tg !== undefined ? { ...rest, [DS_TEMPLATE_GENERATION]: tg } : rest;
+    if (Object.keys(next.metadata.annotations).length === 0) delete next.metadata.annotations;
+  }
   if (r.plural === 'deployments') return;
   if (want.labels && Object.keys(want.labels).length > 0) next.metadata.labels = clone(want.labels);
   else delete next.metadata.labels;

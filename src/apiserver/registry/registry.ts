@@ -236,6 +236,7 @@ export class Registry {
     else delete m.generation;
     const s = strategyFor(r);
     if (s.statusOnCreate) obj.status = s.statusOnCreate(obj);
+    s.prepareForCreate(obj);
     return obj;
   }
 

@@ -14,6 +14,8 @@ export interface Strategy {
   statusOnCreate: ((obj: KObject) => unknown) | undefined;
   /** PUT of a missing object creates it */
   allowCreateOnUpdate: boolean;
+  /** what the server sets on every new object of the kind (after the generic metadata rules) */
+  prepareForCreate: (obj: KObject) => void;
   /** a main-resource update keeps what only a subresource may change (runs after the generic metadata rules) */
   prepareForUpdate: (next: KObject, current: KObject) => void;
   /** the update moves metadata.generation (for kinds that keep one) */
@@ -59,8 +61,35 @@ function keepNamespaceFinalizers(next: KObject, current: KObject): void {
   next.spec = spec;
 }
 
+/**
+ * A DaemonSet's spec.templateGeneration, which apps/v1 shows as the
+ * `deprecated.daemonset.template.generation` annotation: 1 on create, +1 on
+ * every template change, never set by a client (daemonSetStrategy).
+ */
+export const DS_TEMPLATE_GENERATION = 'deprecated.daemonset.template.generation';
+
+function setTemplateGeneration(obj: KObject, value: number): void {
+  obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), [DS_TEMPLATE_GENERATION]: String(value) };
+}
+
+function templateGenerationOf(obj: KObject): number {
+  const n = Number(obj.metadata.annotations?.[DS_TEMPLATE_GENERATION] ?? '0');
+  return Number.isSafeInteger(n) && n >= 0 ? n : 0;
+}
+
+function daemonSetTemplateGeneration(next: KObject, current: KObject): void {
+  const template = (o: KObject): unknown => (o.spec as { template?: unknown } | undefined)?.template;
+  const old = templateGenerationOf(current);
+  setTemplateGeneration(next, deepEqual(template(next), template(current)) ? old : old + 1);
+}
+
+const PREPARE_FOR_CREATE: Record<string, (obj: KObject) => void> = {
+  'daemonsets.apps': (obj) => setTemplateGeneration(obj, 1),
+};
+
 const PREPARE_FOR_UPDATE: Record<string, (next: KObject, current: KObject) => void> = {
   namespaces: keepNamespaceFinalizers,
+  'daemonsets.apps': daemonSetTemplateGeneration,
 };
 
 /**
@@ -81,6 +110,7 @@ export function strategyFor(r: ResourceInfo): Strategy {
     hasStatus: r.subresources.some((s) => s.name === 'status'),
     statusOnCreate: STATUS_ON_CREATE[key],
     allowCreateOnUpdate: CREATE_ON_UPDATE.has(key),
+    prepareForCreate: PREPARE_FOR_CREATE[key] ?? keepNothing,
     prepareForUpdate: PREPARE_FOR_UPDATE[key] ?? keepNothing,
     bumpsGeneration: BUMPS_GENERATION[key] ?? specChanged,
   };
