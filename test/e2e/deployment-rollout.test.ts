@@ -154,9 +154,6 @@ describe('Deployment rollouts with kubectl', () => {
         'patch', 'deployment', 'web', '--type=json', '-p',
         JSON.stringify([
           { op: 'add', path: '/spec/progressDeadlineSeconds', value: 10 },
-          // The node agent reports a container that exits at once as Ready for an instant on its first
-          // start; minReadySeconds keeps that instant from counting as an available pod.
-          { op: 'add', path: '/spec/minReadySeconds', value: 3 },
           { op: 'replace', path: '/spec/template/spec/containers/0/command', value: ['sh', '-c', 'exit 1'] },
         ]),
       ]),

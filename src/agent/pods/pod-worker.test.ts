@@ -11,7 +11,7 @@ import { CrashBackoff } from '../../lib/backoff/crash-backoff.js';
 import { FakeClock } from '../../lib/clock/clock.js';
 import { silentLogger } from '../../lib/log/log.js';
 import { MemoryRuntime } from '../runtime/testing/memory-runtime.js';
-import { PodWorker } from './pod-worker.js';
+import { PodWorker, READY_SETTLE_MS } from './pod-worker.js';
 import type { PodSpec, PodStatusJson } from './pod-types.js';
 
 interface Harness {
@@ -198,4 +198,23 @@ test('a worker that finds its container already running (agent restart) probes i
   await h.settle();
   assert.equal(made, 1);
   assert.equal(h.rt.started.length, 1, 'the running container was adopted, not started again');
+});
+
+test('a container counts as ready only after it has stayed up READY_SETTLE_MS; one that dies at once never shows Ready', async () => {
+  const ready = (h: Harness): boolean | undefined => h.last().conditions?.find((c) => c.type === 'Ready')?.status === 'True';
+  const h = await harness(pod({ restartPolicy: 'Always' }));
+  assert.equal(h.last().phase, 'Running');
+  assert.equal(ready(h), false, 'not yet ready right after start');
+  h.clock.advance(READY_SETTLE_MS);
+  await h.settle();
+  assert.equal(ready(h), true, 'ready once settled, without any other event');
+
+  const crash = await harness(pod({ restartPolicy: 'Always' }));
+  crash.rt.exit(crash.rt.running('app')!.id, 1); // dies within the settle window
+  await crash.settle();
+  crash.rt.exit(crash.rt.running('app')!.id, 1); // and so does its immediate restart
+  await crash.settle();
+  crash.clock.advance(READY_SETTLE_MS);
+  await crash.settle();
+  assert.ok(crash.statuses.every((s) => s.conditions?.find((c) => c.type === 'Ready')?.status !== 'True'), 'never reported Ready');
 });

@@ -20,6 +20,9 @@ import { BACK_OFF_REASON, CRASH_LOOP_BACK_OFF_REASON, backOffEventMessage, crash
 import { computePodStatus, type ContainerView, type Waiting } from './pod-status.js';
 import type { Container, Handler, PodSpec, PodStatusJson } from './pod-types.js';
 
+/** how long a freshly started container must stay up before it counts as ready */
+export const READY_SETTLE_MS = 25;
+
 /** The crash-loop backoff the worker consults (lib/backoff CrashBackoff). */
 export interface Backoff {
   /** when the container may restart, or undefined if now */
@@ -86,6 +89,9 @@ export class PodWorker {
   private deletionFinished = false;
   private finished = false;
   private timer: TimerHandle | undefined;
+  private timerDue = 0;
+  /** container id → when this worker saw its start return (monotonic), for READY_SETTLE_MS */
+  private readonly startedSeen = new Map<string, number>();
   private running = false;
   private current: Promise<void> | undefined;
   private again = false;
@@ -147,9 +153,16 @@ export class PodWorker {
     return `${this.pod?.metadata.namespace}/${this.pod?.metadata.name}`;
   }
 
+  /** Wakes the worker after `ms`; the earliest pending wake-up wins (every sync re-plans the later ones). */
   private later(ms: number): void {
+    const due = this.deps.clock.monotonic() + ms;
+    if (this.timer && this.timerDue <= due) return;
     this.timer?.cancel();
-    this.timer = this.deps.clock.setTimeout(() => this.kick(), ms);
+    this.timerDue = due;
+    this.timer = this.deps.clock.setTimeout(() => {
+      this.timer = undefined;
+      this.kick();
+    }, ms);
   }
 
   private containers(): Map<string, { latest?: ContainerInfo; previous?: ContainerInfo }> {
@@ -287,6 +300,7 @@ export class PodWorker {
     }
     this.waiting.delete(c.name);
     const info = await this.deps.runtime.startContainer(sandbox.id, cfg);
+    this.startedSeen.set(info.id, this.deps.clock.monotonic());
     this.deps.recorder.record(pod, 'Normal', 'Created', `Created container: ${c.name}`, fieldPath(pod, c.name));
     if (info.state === 'exited' && info.reason === 'StartError') {
       this.deps.recorder.record(pod, 'Warning', 'Failed', `Error: ${info.message ?? 'failed to start container'}`, fieldPath(pod, c.name));
@@ -321,6 +335,7 @@ export class PodWorker {
   containerExited(info: ContainerInfo): void {
     this.probes.get(info.id)?.stop();
     this.probes.delete(info.id);
+    this.startedSeen.delete(info.id);
     this.kick();
   }
 
@@ -385,10 +400,33 @@ export class PodWorker {
     }
     this.finished = true;
     this.timer?.cancel();
+    this.timer = undefined;
     const spec = pod.spec as PodSpec;
     for (const c of [...(spec.initContainers ?? []), ...spec.containers]) this.deps.backoff.reset(`${this.uid}/${c.name}`);
     await this.deps.cleanup(this.uid);
     this.resolveDone();
+  }
+
+  /**
+   * A container counts as ready only once it has stayed up READY_SETTLE_MS:
+   * one that dies at once (a bad command, a missing file) never shows Ready,
+   * so it never counts as available to a rollout. Timed from when this worker
+   * saw the start return (not the container's own start stamp), so the exit
+   * notice has that long to arrive. The kubelet gets the same effect from its
+   * 1 s PLEG relist; this costs a new pod 25 ms, not 1 s. Until then a
+   * wake-up is planned for the moment it settles.
+   */
+  private settled(c: ContainerInfo | undefined): boolean {
+    // Containers this worker did not start (adopted after an agent restart) have long settled.
+    const seen = c ? this.startedSeen.get(c.id) : undefined;
+    if (seen === undefined) return true;
+    const left = seen + READY_SETTLE_MS - this.deps.clock.monotonic();
+    if (left <= 0) {
+      this.startedSeen.delete(c!.id);
+      return true;
+    }
+    this.later(left);
+    return false;
   }
 
   private async publish(pod: KObject): Promise<void> {
@@ -398,7 +436,7 @@ export class PodWorker {
       const e = existing.get(c.name) ?? {};
       const probe = e.latest ? this.probes.get(e.latest.id) : undefined;
       const running = e.latest?.state === 'running';
-      const v: ContainerView = { spec: c, ready: running && (probe?.ready ?? true), started: running && (probe?.started ?? true) };
+      const v: ContainerView = { spec: c, ready: running && (probe?.ready ?? true) && this.settled(e.latest), started: running && (probe?.started ?? true) };
       if (e.latest) v.latest = e.latest;
       if (e.previous) v.previous = e.previous;
       const w = this.waiting.get(c.name);
