@@ -15,6 +15,7 @@ import { ReplicaSetController } from '../controllers/replicaset/replicaset-contr
 import { DeploymentController } from '../controllers/deployment/deployment-controller.js';
 import { StatefulSetController } from '../controllers/statefulset/statefulset-controller.js';
 import { DaemonSetController } from '../controllers/daemonset/daemonset-controller.js';
+import { DisruptionController } from '../controllers/disruption/disruption-controller.js';
 
 /** Every controller the manager runs, in start order. */
 const CONTROLLERS: ((ctx: ControllerContext) => RunnableController)[] = [
@@ -22,6 +23,7 @@ const CONTROLLERS: ((ctx: ControllerContext) => RunnableController)[] = [
   (ctx) => new DeploymentController(ctx),
   (ctx) => new StatefulSetController(ctx),
   (ctx) => new DaemonSetController(ctx),
+  (ctx) => new DisruptionController(ctx),
 ];
 
 export interface ControllerManager {

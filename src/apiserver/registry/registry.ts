@@ -93,7 +93,7 @@ function clone<T>(v: T): T {
 export class Registry {
   readonly store: Store;
   readonly cache: WatchCache;
-  private readonly clock: Clock;
+  readonly clock: Clock;
   private readonly validator: Validator;
   private readonly admission: AdmissionPlugin[];
   private readonly reportError: ((msg: string, err: unknown) => void) | undefined;

@@ -1,0 +1,48 @@
+// The policy/v1 PodDisruptionBudget as the disruption controller and the
+// eviction subresource read and write it (JSON field names; status fields in
+// the order Kubernetes serialises them).
+
+import type { KObject } from '../../api/object.js';
+import type { LabelSelectorJson } from '../labels/selector.js';
+
+export interface PdbSpec {
+  minAvailable?: number | string;
+  maxUnavailable?: number | string;
+  selector?: LabelSelectorJson | null;
+  unhealthyPodEvictionPolicy?: 'IfHealthyBudget' | 'AlwaysAllow';
+}
+
+/** metav1.Condition */
+export interface PdbCondition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  observedGeneration?: number;
+  lastTransitionTime: string;
+  reason: string;
+  message: string;
+}
+
+export interface PdbStatus {
+  observedGeneration?: number;
+  /** pod name → when the eviction API admitted its eviction (RFC 3339) */
+  disruptedPods?: Record<string, string>;
+  disruptionsAllowed: number;
+  currentHealthy: number;
+  desiredHealthy: number;
+  expectedPods: number;
+  conditions?: PdbCondition[];
+}
+
+export function pdbSpecOf(pdb: KObject): PdbSpec {
+  return (pdb.spec ?? {}) as PdbSpec;
+}
+
+export function pdbStatusOf(pdb: KObject): PdbStatus {
+  const s = (pdb.status ?? {}) as Partial<PdbStatus>;
+  return { disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0, ...s };
+}
+
+/** metav1.Now() as it serialises: RFC 3339, whole seconds. */
+export function rfc3339(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+}
