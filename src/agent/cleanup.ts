@@ -17,7 +17,7 @@ export async function cleanupNode(dataDir: string, log: Logger): Promise<number>
   const root = join(dataDir, 'agent');
   const rec = await readNodeRecord(root);
   if (!rec) return 0;
-  const network = rec.mode === 'isolated' ? new PodNetwork({ stateDir: join(root, 'cni'), bridge: rec.bridge, podCidr: rec.podCidr, netnsPrefix: rec.netnsPrefix }) : undefined;
+  const network = rec.mode === 'isolated' ? new PodNetwork({ stateDir: join(root, 'cni'), bridge: rec.bridge, podCidr: rec.podCidr, netnsPrefix: rec.netnsPrefix, poolSize: 0 }) : undefined; // no pool: destroy() removes the one the agent left
   const rt = new ProcessRuntime({
     root: join(root, 'runtime'),
     scope: rec.nodeName,

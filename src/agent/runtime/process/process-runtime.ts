@@ -8,7 +8,10 @@
 // State lives under `root`: sandboxes/<id>.json and containers/<id>/
 // (config.json written before start, the supervisor's `state` file after),
 // which is all `recover()` needs to adopt running containers after an agent
-// restart and to report the exits it missed.
+// restart and to report the exits it missed. In isolated mode `recover()`
+// also starts the pod network's warm pool (sandboxes made ahead, so a new
+// pod's `runPodSandbox` is a few file operations) and `close()` stops
+// refilling it; its entries stay for the next start or `hale down`.
 
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, writeFile, rename } from 'node:fs/promises';
@@ -26,6 +29,10 @@ import { isExit, readState, signalKill, signalStop, startSupervised, watchExit, 
 export interface PodNetworkLike {
   setup(podUid: string): Promise<{ ip: string; netnsPath: string }>;
   teardown(podUid: string): Promise<void>;
+  /** starts keeping sandboxes ready ahead of pods (PodNetwork's warm pool); called by `recover()` */
+  startPool?(opts: { log?: Logger }): void;
+  /** stops refilling the pool (its entries stay for the next start); called by `close()` */
+  stopPool?(): Promise<void>;
 }
 
 export interface ProcessRuntimeOptions {
@@ -151,6 +158,7 @@ export class ProcessRuntime implements Runtime {
         await this.recordExit(rec, { exitCode: 137, reason: 'ContainerStatusUnknown', message: 'The container could not be located when the agent restarted' }, true);
       }
     }
+    if (this.opts.mode === 'isolated') this.opts.network?.startPool?.({ log: this.opts.log });
   }
 
   async runPodSandbox(cfg: SandboxConfig): Promise<SandboxInfo> {
@@ -158,23 +166,32 @@ export class ProcessRuntime implements Runtime {
     if (existing) return existing;
     const id = newId();
     const dir = this.sandboxDir(id);
-    await mkdir(dir, { recursive: true });
-    let ip: string;
-    let netnsPath: string | undefined;
-    if (cfg.hostNetwork) ip = this.opts.nodeIp;
-    else if (this.opts.mode === 'isolated' && this.opts.network) {
-      const r = await this.opts.network.setup(cfg.podUid);
-      ip = r.ip;
-      netnsPath = r.netnsPath;
-    } else ip = await this.ipam.allocate(cfg.podUid);
+    // The dir is made while the network is set up; sandbox.json, written last, marks the sandbox complete
+    // (recover() removes a dir without it), so the order of the other files does not matter.
+    const [made, net] = await Promise.allSettled([mkdir(dir, { recursive: true }), this.sandboxNetwork(cfg)]);
+    if (made.status === 'rejected' || net.status === 'rejected') {
+      // The pod worker retries with a new id: leave no dir behind for each failed attempt (a network
+      // that was set up stays recorded, and the retry's setup returns it).
+      await rm(dir, { recursive: true, force: true });
+      throw made.status === 'rejected' ? made.reason : (net as PromiseRejectedResult).reason;
+    }
+    const { ip, netnsPath } = net.value;
     const hostname = cfg.hostNetwork ? '' : cfg.hostname;
-    await writeFile(join(dir, 'hosts'), hostsFileContent(ip, cfg.hostname));
-    await writeFile(join(dir, 'hostname'), `${cfg.hostname}\n`);
+    await Promise.all([writeFile(join(dir, 'hosts'), hostsFileContent(ip, cfg.hostname)), writeFile(join(dir, 'hostname'), `${cfg.hostname}\n`)]);
     const rec: SandboxRecord = { id, podUid: cfg.podUid, ip, createdAt: new Date(this.opts.clock.now()), namespace: cfg.namespace, name: cfg.name, hostname, hostNetwork: cfg.hostNetwork };
     if (netnsPath) rec.netnsPath = netnsPath;
     await writeJson(join(dir, 'sandbox.json'), rec);
     this.sandboxes.set(id, rec);
     return rec;
+  }
+
+  private async sandboxNetwork(cfg: SandboxConfig): Promise<{ ip: string; netnsPath?: string }> {
+    if (cfg.hostNetwork) return { ip: this.opts.nodeIp };
+    if (this.opts.mode === 'isolated' && this.opts.network) {
+      const r = await this.opts.network.setup(cfg.podUid);
+      return { ip: r.ip, netnsPath: r.netnsPath };
+    }
+    return { ip: await this.ipam.allocate(cfg.podUid) };
   }
 
   async removePodSandbox(id: string): Promise<void> {
@@ -366,5 +383,6 @@ export class ProcessRuntime implements Runtime {
 
   async close(): Promise<void> {
     this.closed = true;
+    await this.opts.network?.stopPool?.();
   }
 }

@@ -59,6 +59,11 @@ test('options: validation and the conflist (no root needed)', () => {
   assert.throws(() => new PodNetwork({ ...base, podCidr: '10.42.3.1/24' }), /host bits/);
   assert.throws(() => new PodNetwork({ ...base, netnsPrefix: '../x' }), PodNetworkError);
   assert.throws(() => new PodNetwork({ ...base, routes: ['nope'] }));
+  assert.equal(o.poolSize, 2);
+  assert.equal(o.poolRefillDelayMs, 50);
+  assert.equal(resolvePodNetworkOptions({ ...base, poolSize: 0 }).poolSize, 0);
+  assert.throws(() => new PodNetwork({ ...base, poolSize: -1 }), /poolSize/);
+  assert.throws(() => new PodNetwork({ ...base, poolSize: 1.5 }), /poolSize/);
   const avail = PodNetwork.available({ cniBinDir: '/nonexistent' });
   assert.equal(avail.ok, false);
   if (!avail.ok && process.getuid?.() === 0) assert.match(avail.why, /containernetworking-plugins/);

@@ -10,9 +10,10 @@
 //   the netns prefix and the state dir (host-local's dataDir and the cached
 //   ADD results). Several instances (local nodes, other hales) coexist on one
 //   host as long as those differ; nothing ever goes to /var/lib/cni.
-// - a pod's record (stateDir/pods/<uid>.json) is written before its netns is
-//   created and removed after its netns is gone, so a crash at any point
-//   leaves a record: `list()` after a restart finds every pod to re-adopt or
+// - a pod's record (stateDir/pods/<uid>.json; pool/<id>.json for a warm
+//   pool entry, see pod-records.ts) is written before its netns is created
+//   and removed after its netns is gone, so a crash at any point leaves a
+//   record: `list()` after a restart finds every pod to re-adopt or
 //   garbage-collect, and `teardown()` of a half-made pod finishes the job.
 // - a netns under our prefix without a record is someone else's (or from a
 //   wiped state dir): `setup` refuses to take it over, `list` flags it.
@@ -23,6 +24,15 @@
 //   after itself; `teardown` is idempotent and tolerates a vanished netns.
 // - the constructor does no I/O; plugin presence, CNI version and the bridge
 //   are checked on first use.
+// - warm pool (`startPool`, warm-pool.ts): up to `poolSize` complete
+//   sandboxes made ahead under `<netnsPrefix>_<poolId>` (CNI container id
+//   `<poolId>`, record pool/<poolId>.json). `setup` without host ports takes
+//   one by renaming its record to pods/<podUid>.json (same netns, same
+//   container id, so teardown works from the record as for any pod): a crash
+//   leaves the record in exactly one place. A pool record whose netns a pod
+//   record names is dropped, never torn down. `destroy` removes pool entries
+//   like pods; a plain stop leaves them for the next start, which re-adopts
+//   those still complete and made with the same network configuration.
 //
 // Host-wide effects to know about: the bridge plugin (isGateway) sets
 // net.ipv4.ip_forward=1 on every ADD, which cross-bridge pod traffic (other
@@ -33,8 +43,9 @@
 // the iptables FORWARD chain: a DROP policy there (Docker sets one) cuts pods
 // off from each other unless the bridge is accepted.
 
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
 import { isAbsolute, join, resolve } from 'node:path';
+import { silentLogger, type Logger } from '../../../../lib/log/log.js';
 import { formatIpv4, gatewayOf, parseCidr, parseIpv4 } from './cidr.js';
 import {
   CniPluginMissingError,
@@ -50,20 +61,16 @@ import {
 } from './cni.js';
 import { findIp, runIp, runIpJson } from './ip-command.js';
 import { addNetns, assertNetnsName, deleteNetns, listNetns, netnsExists, netnsPath, netnsState } from './netns.js';
+import { RecordStore, type PodRecord, type PortMapping, type RecordKind } from './pod-records.js';
 import { findExecutable, isExecutableFile } from './run-command.js';
+import { WarmPool } from './warm-pool.js';
+
+export type { PortMapping } from './pod-records.js';
 
 export const DEFAULT_CNI_BIN_DIR = '/usr/lib/cni';
 /** Highest first: the conflist uses the first version every plugin supports. */
 const CNI_VERSIONS = ['1.0.0', '0.4.0'];
 const BASE_PLUGINS = ['bridge', 'host-local', 'loopback'];
-
-export interface PortMapping {
-  hostPort: number;
-  containerPort: number;
-  protocol: 'tcp' | 'udp' | 'sctp' | 'TCP' | 'UDP' | 'SCTP';
-  /** host address to bind; default all */
-  hostIP?: string;
-}
 
 export interface PodNetworkOptions {
   /** where the CNI plugin binaries are; default /usr/lib/cni (Debian's containernetworking-plugins) */
@@ -92,6 +99,10 @@ export interface PodNetworkOptions {
   ifName?: string;
   /** per plugin call; default 60 s */
   timeoutMs?: number;
+  /** complete sandboxes kept ready for new pods once `startPool()` is called; default 2, 0 disables */
+  poolSize?: number;
+  /** a refill waits until pod network work has been quiet this long; default 50 ms */
+  poolRefillDelayMs?: number;
 }
 
 export interface ResolvedPodNetworkOptions {
@@ -108,6 +119,8 @@ export interface ResolvedPodNetworkOptions {
   timeoutMs: number;
   /** the CNI network name: host-local keys its store and portmap its chains by it */
   networkName: string;
+  poolSize: number;
+  poolRefillDelayMs: number;
 }
 
 export interface PodNetworkInfo {
@@ -151,20 +164,6 @@ export class PodNetworkError extends Error {
   }
 }
 
-interface PodRecord {
-  version: 1;
-  podUid: string;
-  netnsName: string;
-  containerId: string;
-  ifName: string;
-  networkName: string;
-  cniVersion: string;
-  portMappings: PortMapping[];
-  createdAt: string;
-  /** the cached ADD result; absent while (or if) ADD did not complete */
-  result?: CniResult;
-}
-
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 export function resolvePodNetworkOptions(o: PodNetworkOptions): ResolvedPodNetworkOptions {
@@ -190,6 +189,10 @@ export function resolvePodNetworkOptions(o: PodNetworkOptions): ResolvedPodNetwo
   }
   const ifName = o.ifName ?? 'eth0';
   if (!SAFE_NAME.test(ifName) || ifName.length > 15) throw new PodNetworkError(undefined, `ifName ${ifName}: 1-15 safe characters`);
+  const poolSize = o.poolSize ?? 2;
+  if (!Number.isInteger(poolSize) || poolSize < 0 || poolSize > 64) throw new PodNetworkError(undefined, `poolSize ${poolSize} outside 0..64`);
+  const poolRefillDelayMs = o.poolRefillDelayMs ?? 50;
+  if (!(poolRefillDelayMs >= 0)) throw new PodNetworkError(undefined, `poolRefillDelayMs ${poolRefillDelayMs} must be >= 0`);
   return {
     cniBinDir: o.cniBinDir ?? DEFAULT_CNI_BIN_DIR,
     stateDir,
@@ -203,6 +206,8 @@ export function resolvePodNetworkOptions(o: PodNetworkOptions): ResolvedPodNetwo
     ifName,
     timeoutMs: o.timeoutMs ?? 60_000,
     networkName: `hale-${o.bridge}`,
+    poolSize,
+    poolRefillDelayMs,
   };
 }
 
@@ -242,31 +247,33 @@ function podUidCheck(podUid: string): void {
   }
 }
 
-async function readJsonFile<T>(path: string): Promise<T | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-  return JSON.parse(text) as T;
+/**
+ * The list to DEL on teardown. loopback's DEL only sets `lo` down inside the
+ * netns, which is deleted right after (and with no netns it does nothing):
+ * skipping it saves a plugin run (~20 ms here, a fifth of a teardown) and
+ * changes nothing outside the pod. Every other plugin gets its DEL.
+ */
+function withoutLoopback(list: NetworkConfList): NetworkConfList {
+  return { ...list, plugins: list.plugins.filter((p) => p.type !== 'loopback') };
 }
 
-async function writeFileAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  await writeFile(tmp, text, { mode: 0o600 });
-  await rename(tmp, path);
-}
+/** Lock key of a pool entry: pod uids never contain a slash. */
+const poolKey = (poolId: string): string => `pool/${poolId}`;
 
 export class PodNetwork {
   readonly options: ResolvedPodNetworkOptions;
   private cniVersion: string | undefined;
   private bridgeChecked = false;
   private readonly locks = new Map<string, Promise<void>>();
+  private readonly records: RecordStore;
+  private pool: WarmPool | undefined;
+  private log: Logger = silentLogger();
+  /** setups and teardowns of pods in flight: a refill waits for them */
+  private podOps = 0;
 
   constructor(options: PodNetworkOptions) {
     this.options = resolvePodNetworkOptions(options);
+    this.records = new RecordStore(this.options.stateDir);
   }
 
   /**
@@ -296,21 +303,63 @@ export class PodNetwork {
   }
 
   /**
+   * Starts the warm pool (no-op when poolSize is 0 or it runs already): in
+   * the background, re-adopt or clean up what the last run left, then fill it.
+   * Only one PodNetwork per state dir may run a pool (the node agent's).
+   */
+  startPool(opts: { log?: Logger } = {}): void {
+    if (opts.log) this.log = opts.log.child({ component: 'pod-network', bridge: this.options.bridge });
+    if (this.options.poolSize === 0) return;
+    this.pool ??= new WarmPool({
+      size: this.options.poolSize,
+      refillDelayMs: this.options.poolRefillDelayMs,
+      maxQuietWaitMs: 2000,
+      log: this.log,
+      load: () => this.loadPool(),
+      build: () => this.buildPoolEntry(),
+      discard: (rec) => this.discardPoolEntry(rec.podUid),
+      busy: () => this.podOps > 0,
+    });
+    this.pool.schedule();
+  }
+
+  /** Stops refilling and waits for the entry being made; the entries stay (for the next start or `destroy`). */
+  async stopPool(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.close();
+  }
+
+  /** Resolves once the pool is not refilling (tests, benchmarks). */
+  async poolIdle(): Promise<void> {
+    await this.pool?.idle();
+  }
+
+  /** Pool entries ready to be claimed right now. */
+  get poolAvailable(): number {
+    return this.pool?.available ?? 0;
+  }
+
+  /**
    * Create the network sandbox of a pod, or return it when it is complete
    * already (its port mappings are those of the first setup, as in CRI). A
    * half-made one, or one whose netns vanished, is torn down and made again:
    * the IP may change, so a caller re-adopting a running pod should treat a
-   * changed IP as a lost sandbox.
+   * changed IP as a lost sandbox. Without port mappings a warm pool entry is
+   * taken when one is ready (then the netns is not named after the pod: use
+   * the returned netnsName/netnsPath).
    */
   setup(podUid: string, opts: { portMappings?: PortMapping[] } = {}): Promise<PodNetworkInfo> {
     podUidCheck(podUid);
-    return this.withLock(podUid, () => this.setupLocked(podUid, opts.portMappings ?? []));
+    return this.podOp(podUid, () => this.setupLocked(podUid, opts.portMappings ?? []));
   }
 
   /** CNI DEL, then delete the netns and the record. Idempotent; a missing netns is fine. */
-  teardown(podUid: string): Promise<void> {
+  async teardown(podUid: string): Promise<void> {
     podUidCheck(podUid);
-    return this.withLock(podUid, () => this.teardownLocked(podUid));
+    await this.podOp(podUid, () => this.teardownLocked(podUid));
+    // An address came free: a pool whose refill failed (exhausted range) may succeed now.
+    this.pool?.schedule();
   }
 
   /** The pod's IP, when its netns and its completed ADD result both still exist. */
@@ -321,7 +370,7 @@ export class PodNetwork {
   /** Everything known about a complete pod sandbox, or undefined. */
   async inspect(podUid: string): Promise<PodNetworkInfo | undefined> {
     podUidCheck(podUid);
-    const rec = await this.readRecord(podUid);
+    const rec = await this.records.read('pods', podUid);
     if (!rec?.result || !(await netnsExists(rec.netnsName))) return undefined;
     return this.infoOf(rec, rec.result);
   }
@@ -335,7 +384,7 @@ export class PodNetwork {
   check(podUid: string): Promise<void> {
     podUidCheck(podUid);
     return this.withLock(podUid, async () => {
-      const rec = await this.readRecord(podUid);
+      const rec = await this.records.read('pods', podUid);
       if (!rec?.result) throw new PodNetworkError(podUid, 'no completed network setup recorded');
       if (!(await netnsExists(rec.netnsName))) throw new PodNetworkError(podUid, `netns ${rec.netnsName} is gone`);
       // portmap is left out: its CHECK (plugins 1.1.x) demands ip6tables chains that
@@ -354,25 +403,22 @@ export class PodNetwork {
    * re-adoption or garbage collection after a restart. `recorded: false`
    * entries match the prefix only: not ours to delete unless the caller knows
    * better (another instance with an overlapping prefix, or a wiped state dir).
+   * Warm pool entries are not pods and are not listed.
    */
   async list(): Promise<PodNetworkEntry[]> {
     const byUid = new Map<string, PodNetworkEntry>();
-    for (const name of await listNetns(this.options.netnsPrefix)) {
+    const names = await listNetns(this.options.netnsPrefix);
+    const pool = await this.records.all('pool');
+    const pods = await this.records.all('pods');
+    const recordedNetns = new Set([...pool, ...pods].map((r) => r.rec.netnsName));
+    for (const name of names) {
+      if (recordedNetns.has(name)) continue;
       const podUid = name.slice(this.options.netnsPrefix.length);
       if (podUid === '') continue;
       byUid.set(podUid, { podUid, netnsName: name, netnsPath: netnsPath(name), netns: await netnsExists(name), recorded: false });
     }
-    for (const podUid of await this.recordedUids()) {
-      const rec = await this.readRecord(podUid);
-      if (!rec) continue; // removed by a concurrent teardown between readdir and read
-      const entry = byUid.get(podUid) ?? {
-        podUid,
-        netnsName: rec.netnsName,
-        netnsPath: netnsPath(rec.netnsName),
-        netns: await netnsExists(rec.netnsName),
-        recorded: true,
-      };
-      entry.recorded = true;
+    for (const { id: podUid, rec } of pods) {
+      const entry: PodNetworkEntry = { podUid, netnsName: rec.netnsName, netnsPath: netnsPath(rec.netnsName), netns: await netnsExists(rec.netnsName), recorded: true };
       if (rec.result) entry.ip = this.infoOf(rec, rec.result).ip;
       byUid.set(podUid, entry);
     }
@@ -380,13 +426,16 @@ export class PodNetwork {
   }
 
   /**
-   * For node removal / `hale down`: tear down every pod this instance
-   * recorded, then delete the bridge — unless ports from elsewhere are still
-   * attached to it (another instance misconfigured onto the same bridge), in
-   * which case it is left and a PodNetworkError says so.
+   * For node removal / `hale down`: stop the pool, tear down every pod and
+   * every pool entry this instance recorded, then delete the bridge — unless
+   * ports from elsewhere are still attached to it (another instance
+   * misconfigured onto the same bridge), in which case it is left and a
+   * PodNetworkError says so.
    */
   async destroy(): Promise<void> {
+    await this.stopPool();
     for (const e of await this.list()) if (e.recorded) await this.teardown(e.podUid);
+    for (const rec of await this.loadPool()) await this.discardPoolEntry(rec.podUid);
     if (!(await this.bridgeExists())) return;
     const ports = await runIpJson<{ ifname: string }>(['link', 'show', 'master', this.options.bridge]);
     if (ports.length > 0) {
@@ -398,51 +447,157 @@ export class PodNetwork {
 
   // ---- internals ----
 
+  private async podOp<T>(podUid: string, fn: () => Promise<T>): Promise<T> {
+    this.podOps++;
+    try {
+      return await this.withLock(podUid, fn);
+    } finally {
+      this.podOps--;
+    }
+  }
+
   private async setupLocked(podUid: string, portMappings: PortMapping[]): Promise<PodNetworkInfo> {
-    const o = this.options;
     const netnsName = this.netnsName(podUid);
     assertNetnsName(netnsName);
-    const existing = await this.readRecord(podUid);
-    const ns = await netnsState(netnsName);
-    if (existing?.result && ns === 'present') return this.infoOf(existing, existing.result);
+    const existing = await this.records.read('pods', podUid);
     if (existing) {
+      if (existing.result && (await netnsState(existing.netnsName)) === 'present') return this.infoOf(existing, existing.result);
       // A setup that crashed half-way (or a netns someone deleted): start over.
-      await this.teardownLocked(podUid);
-    } else if (ns !== 'absent') {
-      throw new PodNetworkError(
-        podUid,
-        `netns ${netnsName} exists${ns === 'stale' ? ' (as a name without a namespace mounted on it here)' : ''} but ${o.stateDir} has no record of it (another instance with the same netnsPrefix?)`,
-      );
+      await this.teardownRecord('pods', podUid, existing);
+    } else {
+      const ns = await netnsState(netnsName);
+      if (ns !== 'absent') {
+        throw new PodNetworkError(
+          podUid,
+          `netns ${netnsName} exists${ns === 'stale' ? ' (as a name without a namespace mounted on it here)' : ''} but ${this.options.stateDir} has no record of it (another instance with the same netnsPrefix?)`,
+        );
+      }
     }
+    if (portMappings.length === 0) {
+      const claimed = await this.claim(podUid);
+      if (claimed) return claimed;
+    }
+    const rec = await this.create('pods', podUid, netnsName, portMappings);
+    return this.infoOf(rec, rec.result!);
+  }
+
+  /**
+   * Takes a ready pool entry for `podUid` (whose lock the caller holds) by
+   * moving the entry's record to the pod's, under the entry's lock too: a
+   * pool teardown racing it (destroy) finds the record gone and stops.
+   */
+  private async claim(podUid: string): Promise<PodNetworkInfo | undefined> {
+    const pool = this.pool;
+    for (let entry = pool?.take(); pool && entry; entry = pool.take()) {
+      const poolId = entry.podUid;
+      if ((await netnsState(entry.netnsName)) !== 'present' || !entry.result) {
+        this.log.warn({ poolId, netns: entry.netnsName }, 'warm pool entry lost its netns; discarding it');
+        void this.discardPoolEntry(poolId).catch((err: unknown) =>
+          this.log.warn({ poolId, err: err instanceof Error ? err.message : String(err) }, 'discarding a broken warm pool entry failed'),
+        );
+        continue;
+      }
+      const info = this.infoOf({ ...entry, podUid }, entry.result);
+      try {
+        await this.withLock(poolKey(poolId), () => this.records.move('pool', poolId, 'pods', podUid));
+      } catch (err) {
+        pool.putBack(entry); // a failed rename moved nothing: still complete and recorded in the pool
+        throw err;
+      }
+      pool.schedule();
+      return info;
+    }
+    return undefined;
+  }
+
+  /** Makes one pool entry in the background, serialised under its own lock key. */
+  private async buildPoolEntry(): Promise<PodRecord> {
+    const poolId = `pool-${randomBytes(8).toString('hex')}`;
+    const netnsName = `${this.options.netnsPrefix}_${poolId}`;
+    assertNetnsName(netnsName);
+    return this.withLock(poolKey(poolId), () => this.create('pool', poolId, netnsName, []));
+  }
+
+  /** Tears down a pool entry, unless a claim took it meanwhile (its pool record, re-read under its lock, is gone). */
+  private discardPoolEntry(poolId: string): Promise<void> {
+    return this.withLock(poolKey(poolId), async () => {
+      const rec = await this.records.read('pool', poolId);
+      if (rec) await this.teardownRecord('pool', poolId, rec);
+    });
+  }
+
+  /**
+   * What the last run left in the pool: a record whose netns a pod record
+   * names is the pod's (two records for one netns: only a crash in the middle
+   * of a claim made some other way could leave that) and is dropped without
+   * teardown; complete entries made with today's network configuration are
+   * returned; the others are torn down.
+   */
+  private async loadPool(): Promise<PodRecord[]> {
+    // Pool records first, pod records second: a record moved by a claim in between is then seen as the pod's.
+    const pool = await this.records.all('pool');
+    if (pool.length === 0) return [];
+    const claimed = new Set((await this.records.all('pods')).map((r) => r.rec.netnsName));
+    const usable: PodRecord[] = [];
+    for (const { id, rec } of pool) {
+      if (claimed.has(rec.netnsName)) {
+        this.log.info({ poolId: id, netns: rec.netnsName }, 'warm pool record of a netns a pod took before a crash: dropped');
+        await this.records.remove('pool', id);
+        continue;
+      }
+      const fresh = rec.podUid === id && rec.containerId === id && rec.confDigest === this.confDigest(rec.cniVersion);
+      if (fresh && rec.result && (await netnsState(rec.netnsName)) === 'present') {
+        usable.push(rec);
+        continue;
+      }
+      await this.discardPoolEntry(id);
+    }
+    return usable;
+  }
+
+  /** A digest of the conflist a pool entry is made with: entries of another configuration are not reused. */
+  private confDigest(cniVersion: string): string {
+    const list = podConfList(this.options, { cniVersion, portMappings: false });
+    return createHash('sha256').update(JSON.stringify(list)).digest('hex').slice(0, 16);
+  }
+
+  /**
+   * Record, netns, CNI ADD, record with the result. On failure everything is
+   * undone (CNI: after a failed ADD the runtime must DEL) and the ADD's error
+   * thrown. Returns the record, its result set.
+   */
+  private async create(kind: RecordKind, id: string, netnsName: string, portMappings: PortMapping[]): Promise<PodRecord> {
+    const o = this.options;
     await this.prepare(portMappings.length > 0);
     const cniVersion = this.cniVersion;
-    if (!cniVersion) throw new PodNetworkError(podUid, 'CNI version not negotiated');
+    if (!cniVersion) throw new PodNetworkError(id, 'CNI version not negotiated');
     const rec: PodRecord = {
       version: 1,
-      podUid,
+      podUid: id,
       netnsName,
-      containerId: podUid,
+      containerId: id,
       ifName: o.ifName,
       networkName: o.networkName,
       cniVersion,
       portMappings: portMappings.map((p) => ({ ...p, protocol: p.protocol.toLowerCase() as PortMapping['protocol'] })),
       createdAt: new Date().toISOString(),
     };
-    await this.writeRecord(rec);
+    if (kind === 'pool') rec.confDigest = this.confDigest(cniVersion);
+    await this.records.write(kind, id, rec);
     try {
       const path = await addNetns(netnsName);
       const list = podConfList(o, { cniVersion, portMappings: rec.portMappings.length > 0 });
       const result = await addNetworkList(list, this.runtimeConf(rec, path), { binDir: o.cniBinDir, timeoutMs: o.timeoutMs });
-      const info = this.infoOf(rec, result); // validates the result before it is cached
+      this.infoOf(rec, result); // validates the result before it is cached
       rec.result = result;
-      await this.writeRecord(rec);
-      return info;
+      await this.records.write(kind, id, rec);
+      return rec;
     } catch (err) {
-      // CNI: after a failed ADD the runtime must DEL. Keep the original error first.
+      // Keep the original error first.
       try {
-        await this.teardownLocked(podUid);
+        await this.teardownRecord(kind, id, rec);
       } catch (cleanupErr) {
-        throw new AggregateError([err, cleanupErr], `pod ${podUid}: network setup failed and so did its cleanup`);
+        throw new AggregateError([err, cleanupErr], `${kind === 'pool' ? 'warm pool entry' : 'pod'} ${id}: network setup failed and so did its cleanup`);
       }
       throw err;
     }
@@ -450,33 +605,37 @@ export class PodNetwork {
 
   private async teardownLocked(podUid: string): Promise<void> {
     const o = this.options;
-    const rec = await this.readRecord(podUid);
-    const netnsName = rec?.netnsName ?? this.netnsName(podUid);
+    const rec = await this.records.read('pods', podUid);
+    if (rec) return this.teardownRecord('pods', podUid, rec);
+    const netnsName = this.netnsName(podUid);
     const ns = await netnsState(netnsName);
-    const nsExists = ns === 'present';
-    if (!rec && ns === 'absent') return;
-    if (rec) {
-      const list = podConfList(o, { cniVersion: rec.cniVersion, portMappings: rec.portMappings.length > 0 });
-      // Without a netns the plugins still release what lives outside it (the IP, portmap's rules).
-      await delNetworkList(list, this.runtimeConf(rec, nsExists ? netnsPath(netnsName) : ''), {
-        binDir: o.cniBinDir,
-        timeoutMs: o.timeoutMs,
-        ...(rec.result ? { prevResult: rec.result } : {}),
-      });
-      if (!nsExists && rec.result) await this.removeStrayVeth(rec.result);
-    } else {
-      // Unrecorded but explicitly asked for: our prefix, and the caller claims it. Release what the
-      // bridge plugin would have made for it (its veth dies with the netns anyway).
-      await this.prepare(false);
-      const list = podConfList(o, { cniVersion: this.cniVersion ?? CNI_VERSIONS[0]!, portMappings: false });
-      await delNetworkList(
-        list,
-        { containerId: podUid, netns: nsExists ? netnsPath(netnsName) : '', ifName: o.ifName },
-        { binDir: o.cniBinDir, timeoutMs: o.timeoutMs },
-      );
-    }
+    if (ns === 'absent') return;
+    // Unrecorded but explicitly asked for: our prefix, and the caller claims it. Release what the
+    // bridge plugin would have made for it (its veth dies with the netns anyway).
+    await this.prepare(false);
+    const list = podConfList(o, { cniVersion: this.cniVersion ?? CNI_VERSIONS[0]!, portMappings: false });
+    await delNetworkList(
+      withoutLoopback(list),
+      { containerId: podUid, netns: ns === 'present' ? netnsPath(netnsName) : '', ifName: o.ifName },
+      { binDir: o.cniBinDir, timeoutMs: o.timeoutMs },
+    );
     await deleteNetns(netnsName);
-    await rm(this.recordPath(podUid), { force: true });
+  }
+
+  /** CNI DEL of what `rec` recorded, then its netns, then the record. Idempotent; a vanished netns is fine. */
+  private async teardownRecord(kind: RecordKind, id: string, rec: PodRecord): Promise<void> {
+    const o = this.options;
+    const nsExists = (await netnsState(rec.netnsName)) === 'present';
+    const list = podConfList(o, { cniVersion: rec.cniVersion, portMappings: rec.portMappings.length > 0 });
+    // Without a netns the plugins still release what lives outside it (the IP, portmap's rules).
+    await delNetworkList(withoutLoopback(list), this.runtimeConf(rec, nsExists ? netnsPath(rec.netnsName) : ''), {
+      binDir: o.cniBinDir,
+      timeoutMs: o.timeoutMs,
+      ...(rec.result ? { prevResult: rec.result } : {}),
+    });
+    if (!nsExists && rec.result) await this.removeStrayVeth(rec.result);
+    await deleteNetns(rec.netnsName);
+    await this.records.remove(kind, id);
   }
 
   /**
@@ -572,30 +731,6 @@ export class PodNetwork {
     const veth = ifaces.find((i) => i.sandbox === undefined && i.name !== this.options.bridge);
     if (veth) info.hostVeth = veth.name;
     return info;
-  }
-
-  private recordPath(podUid: string): string {
-    return join(this.options.stateDir, 'pods', `${podUid}.json`);
-  }
-
-  private readRecord(podUid: string): Promise<PodRecord | undefined> {
-    return readJsonFile<PodRecord>(this.recordPath(podUid));
-  }
-
-  private async writeRecord(rec: PodRecord): Promise<void> {
-    await mkdir(join(this.options.stateDir, 'pods'), { recursive: true, mode: 0o700 });
-    await writeFileAtomic(this.recordPath(rec.podUid), `${JSON.stringify(rec, null, 2)}\n`);
-  }
-
-  private async recordedUids(): Promise<string[]> {
-    let names: string[];
-    try {
-      names = await readdir(join(this.options.stateDir, 'pods'));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw err;
-    }
-    return names.filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -'.json'.length));
   }
 
   /** Runs `fn` after every earlier operation on `key` has finished (one pod at a time, pods in parallel). */
