@@ -46,11 +46,23 @@ test('addAfter and failure backoff run on the clock', async () => {
   assert.equal(q.failureCount('y'), 2);
   q.forget('y');
   assert.equal(q.failureCount('y'), 0);
-  for (let i = 0; i < 10; i++) q.addRateLimited('z');
-  clock.advance(99);
-  assert.equal(q.length, 1, 'z not yet: capped at 100 ms');
-  clock.advance(1);
-  assert.equal(q.length, 2);
+  // Consecutive failures double the delay up to the cap: 10, 20, 40, 80, then 100 ms.
+  const waits: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    q.addRateLimited('z');
+    let waited = 0;
+    while (q.length < 2) {
+      clock.advance(1);
+      waited++;
+    }
+    waits.push(waited);
+    assert.equal(await q.get(), 'y');
+    q.done('y');
+    q.add('y');
+    assert.equal(await q.get(), 'z');
+    q.done('z');
+  }
+  assert.deepEqual(waits, [10, 20, 40, 80, 100]);
 });
 
 test('shutDown releases waiting workers', async () => {
