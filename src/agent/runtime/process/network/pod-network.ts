@@ -43,6 +43,7 @@
 // the iptables FORWARD chain: a DROP policy there (Docker sets one) cuts pods
 // off from each other unless the bridge is accepted.
 
+import { inBackground } from './background.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { isAbsolute, join, resolve } from 'node:path';
 import { silentLogger, type Logger } from '../../../../lib/log/log.js';
@@ -357,7 +358,7 @@ export class PodNetwork {
   /** CNI DEL, then delete the netns and the record. Idempotent; a missing netns is fine. */
   async teardown(podUid: string): Promise<void> {
     podUidCheck(podUid);
-    await this.podOp(podUid, () => this.teardownLocked(podUid));
+    await inBackground(() => this.podOp(podUid, () => this.teardownLocked(podUid)));
     // An address came free: a pool whose refill failed (exhausted range) may succeed now.
     this.pool?.schedule();
   }

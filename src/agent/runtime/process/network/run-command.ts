@@ -8,6 +8,8 @@
 // A program that cannot be started at all (ENOENT, EACCES) rejects.
 
 import { spawn } from 'node:child_process';
+import { setPriority } from 'node:os';
+import { BACKGROUND_NICE, isBackground } from './background.js';
 import { accessSync, constants, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -32,6 +34,7 @@ export function runCommand(file: string, args: readonly string[], opts: RunOptio
   const timeoutMs = opts.timeoutMs ?? 60_000;
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    if (isBackground() && child.pid !== undefined) lowerPriority(child.pid);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
@@ -85,5 +88,14 @@ export function isExecutableFile(path: string): boolean {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EACCES' || code === 'ENOTDIR') return false;
     throw err;
+  }
+}
+
+/** Background work yields the CPU to pod starts; a command that already exited (ESRCH) needs nothing. */
+function lowerPriority(pid: number): void {
+  try {
+    setPriority(pid, BACKGROUND_NICE);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
   }
 }

@@ -17,6 +17,7 @@
 // - `close()` stops refilling and waits for the entry being made; the entries
 //   stay on disk for the next start (or for PodNetwork.destroy()).
 
+import { inBackground } from './background.js';
 import type { Logger } from '../../../../lib/log/log.js';
 import type { PodRecord } from './pod-records.js';
 
@@ -95,7 +96,7 @@ export class WarmPool {
       while (!this.closed && this.ready.length < this.o.size) {
         await this.quiet();
         if (this.closed) return;
-        const rec = await this.o.build();
+        const rec = await inBackground(() => this.o.build());
         // Made while closing: it stays on disk, found by the next load or by destroy().
         if (!this.closed) this.ready.push(rec);
       }
