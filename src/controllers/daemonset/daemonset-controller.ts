@@ -25,7 +25,8 @@ import { CONTROLLERREVISIONS, DAEMONSETS, NODES, PODS } from '../../client/resou
 import { slowStartBatch } from '../../controller/batch.js';
 import { Controller, type ReconcileResult } from '../../controller/controller.js';
 import type { ControllerContext, RunnableController } from '../../controller/context.js';
-import { adoptPatch, claim, controllerOf, controllerRef, releasePatch } from '../../controller/controller-ref.js';
+import { adoptionCheck, claimObjects } from '../../controller/claim.js';
+import { controllerOf, controllerRef } from '../../controller/controller-ref.js';
 import { Expectations } from '../../controller/expectations.js';
 import { BY_CONTROLLER, BY_NAMESPACE } from '../../controller/informers.js';
 import { isPodReady, isPodTerminal, nodeNameOf } from '../../controller/pod-state.js';
@@ -240,10 +241,11 @@ export class DaemonSetController implements RunnableController {
     this.gcBackoff();
     const selector = selectorFromLabelSelector(sel);
     const nodes = [...this.nodeInformer.items.values()];
+    const canAdopt = adoptionCheck(this.ctx.client, DAEMONSETS, ds);
     const { cur, old } = await this.history.construct(ds, {
       selector,
-      canAdopt: () => this.stillLive(ds),
-      ownedPods: () => this.claimPods(ds, selector),
+      canAdopt,
+      ownedPods: () => this.claimPods(ds, selector, canAdopt),
     });
     const hash = cur.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL] ?? '';
 
@@ -415,7 +417,7 @@ export class DaemonSetController implements RunnableController {
   /** getNodesToDaemonPods: the DaemonSet's pods by the node they are for; deleted terminal pods only when asked. */
   private async nodesToDaemonPods(ds: DaemonSet, selector: LabelSelector, includeDeletedTerminal: boolean): Promise<NodeToPods> {
     const out: NodeToPods = new Map();
-    for (const pod of await this.claimPods(ds, selector)) {
+    for (const pod of await this.claimPods(ds, selector, adoptionCheck(this.ctx.client, DAEMONSETS, ds))) {
       // A finished pod already being deleted is the kubelet's or PodGC's business now.
       if (!includeDeletedTerminal && isPodTerminal(pod) && pod.metadata.deletionTimestamp) continue;
       const node = targetNodeName(pod);
@@ -431,43 +433,10 @@ export class DaemonSetController implements RunnableController {
   }
 
   /** getDaemonPods: adopts matching orphans, releases owned pods that stopped matching; the owned, matching pods. */
-  private async claimPods(ds: DaemonSet, selector: LabelSelector): Promise<KObject[]> {
-    const owned: KObject[] = [];
-    let canAdopt: boolean | undefined;
+  private claimPods(ds: DaemonSet, selector: LabelSelector, canAdopt: () => Promise<boolean>): Promise<KObject[]> {
     // Only the DaemonSet's own pods and the namespace's orphans can be claimed: no scan of every pod.
     const candidates = [...this.podInformer.byIndex(BY_CONTROLLER, ds.metadata.uid ?? ''), ...this.podInformer.byIndex(ORPHANS_BY_NAMESPACE, ds.metadata.namespace ?? '')];
-    for (const pod of candidates) {
-      const c = claim(ds, pod, selector.matches(pod.metadata.labels ?? {}));
-      if (c === 'owned') owned.push(pod);
-      else if (c === 'adopt') {
-        canAdopt ??= await this.stillLive(ds);
-        if (!canAdopt) continue;
-        const adopted = await this.patchPod(pod, adoptPatch(pod, controllerRef(ds, 'apps/v1', 'DaemonSet')));
-        if (adopted) owned.push(adopted);
-      } else if (c === 'release') await this.patchPod(pod, releasePatch(pod, ds.metadata.uid ?? ''));
-    }
-    return owned;
-  }
-
-  /** A patch that finds the pod gone (404) or changed under us (422, uid) is no error: the next sync sees why. */
-  private async patchPod(pod: KObject, patch: object): Promise<KObject | undefined> {
-    try {
-      return await this.ctx.client.patch(PODS, pod.metadata.namespace ?? '', pod.metadata.name ?? '', 'strategic', patch);
-    } catch (err) {
-      if (err instanceof ApiError && (err.code === 404 || err.code === 422)) return undefined;
-      throw err;
-    }
-  }
-
-  /** RecheckDeletionTimestamp: adopt only for a DaemonSet a fresh read shows alive with the same uid. */
-  private async stillLive(ds: DaemonSet): Promise<boolean> {
-    try {
-      const fresh = await this.ctx.client.get(DAEMONSETS, ds.metadata.namespace ?? '', ds.metadata.name ?? '');
-      return fresh.metadata.uid === ds.metadata.uid && !fresh.metadata.deletionTimestamp;
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 404) return false;
-      throw err;
-    }
+    return claimObjects({ client: this.ctx.client, owner: ds, ownerResource: DAEMONSETS, childResource: PODS, candidates, matches: (pod) => selector.matches(pod.metadata.labels ?? {}), canAdopt });
   }
 }
 

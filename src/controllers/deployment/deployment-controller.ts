@@ -20,7 +20,8 @@ import { objectKey, type Informer } from '../../client/informer.js';
 import { DEPLOYMENTS, PODS, REPLICASETS } from '../../client/resources.js';
 import { Controller, type ReconcileResult } from '../../controller/controller.js';
 import type { ControllerContext, RunnableController } from '../../controller/context.js';
-import { adoptPatch, claim, controllerOf, controllerRef, releasePatch } from '../../controller/controller-ref.js';
+import { claimObjects } from '../../controller/claim.js';
+import { controllerOf } from '../../controller/controller-ref.js';
 import { BY_CONTROLLER, BY_NAMESPACE } from '../../controller/informers.js';
 import { isPodTerminal } from '../../controller/pod-state.js';
 import { ApiError } from '../../machinery/errors.js';
@@ -171,39 +172,16 @@ export class DeploymentController implements RunnableController {
   private async claimReplicaSets(d: Deployment): Promise<KObject[]> {
     const selector = selectorOrUndefined(d);
     if (!selector) throw new Error(`deployment ${objectKey(d)} has invalid label selector`);
-    const owned: KObject[] = [];
-    let canAdopt: boolean | undefined;
-    for (const rs of this.rsInformer.byIndex(BY_NAMESPACE, d.metadata.namespace ?? '')) {
-      const c = claim(d, rs, selector.matches(rs.metadata.labels ?? {}));
-      if (c === 'owned') owned.push(structuredClone(rs));
-      else if (c === 'adopt') {
-        // Adopt only for a Deployment that really still exists as we know it (a fresh read, not the cache).
-        canAdopt ??= await this.stillLive(d);
-        if (!canAdopt) continue;
-        try {
-          owned.push(await this.ctx.client.patch(REPLICASETS, rs.metadata.namespace ?? '', rs.metadata.name ?? '', 'strategic', adoptPatch(rs, controllerRef(d, 'apps/v1', 'Deployment'))));
-        } catch (err) {
-          if (!(err instanceof ApiError && (err.code === 404 || err.code === 422))) throw err;
-        }
-      } else if (c === 'release') {
-        try {
-          await this.ctx.client.patch(REPLICASETS, rs.metadata.namespace ?? '', rs.metadata.name ?? '', 'strategic', releasePatch(rs, d.metadata.uid ?? ''));
-        } catch (err) {
-          if (!(err instanceof ApiError && (err.code === 404 || err.code === 422))) throw err;
-        }
-      }
-    }
-    return owned;
-  }
-
-  private async stillLive(d: Deployment): Promise<boolean> {
-    try {
-      const fresh = await this.ctx.client.get(DEPLOYMENTS, d.metadata.namespace ?? '', d.metadata.name ?? '');
-      return fresh.metadata.uid === d.metadata.uid && !fresh.metadata.deletionTimestamp;
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 404) return false;
-      throw err;
-    }
+    const owned = await claimObjects({
+      client: this.ctx.client,
+      owner: d,
+      ownerResource: DEPLOYMENTS,
+      childResource: REPLICASETS,
+      candidates: this.rsInformer.byIndex(BY_NAMESPACE, d.metadata.namespace ?? ''),
+      matches: (rs) => selector.matches(rs.metadata.labels ?? {}),
+    });
+    // The rollout changes what it holds: copies, never the cache's objects.
+    return owned.map((rs) => structuredClone(rs));
   }
 
   /** getPodMapForDeployment: pods matching the selector, by the uid of the claimed ReplicaSet controlling them. */

@@ -23,7 +23,8 @@ import { selectorFromLabelSelector, type LabelSelectorJson } from '../../machine
 import { slowStartBatch } from '../../controller/batch.js';
 import { Controller, type ReconcileResult } from '../../controller/controller.js';
 import type { ControllerContext, RunnableController } from '../../controller/context.js';
-import { adoptPatch, claim, controllerOf, controllerRef, releasePatch } from '../../controller/controller-ref.js';
+import { claimObjects } from '../../controller/claim.js';
+import { controllerOf, controllerRef } from '../../controller/controller-ref.js';
 import { Expectations } from '../../controller/expectations.js';
 import { BY_CONTROLLER, BY_NAMESPACE } from '../../controller/informers.js';
 import { isPodActive, isPodReady, msUntilAvailable } from '../../controller/pod-state.js';
@@ -156,7 +157,7 @@ export class ReplicaSetController implements RunnableController {
     const selector = selectorFromLabelSelector(spec.selector ?? { matchLabels: {} });
     const needsSync = this.expectations.satisfied(key);
     const candidates = this.podInformer.byIndex(BY_NAMESPACE, rs.metadata.namespace ?? '').filter(isPodActive);
-    const pods = await this.claimPods(rs, candidates, (p) => selector.matches(p.metadata.labels ?? {}));
+    const pods = await claimObjects({ client: this.ctx.client, owner: rs, ownerResource: REPLICASETS, childResource: PODS, candidates, matches: (p) => selector.matches(p.metadata.labels ?? {}) });
 
     let failure: ManageFailure | undefined;
     let manageError: unknown;
@@ -183,43 +184,6 @@ export class ReplicaSetController implements RunnableController {
         if (ms !== undefined && (soonest === undefined || ms < soonest)) soonest = ms;
       }
       if (soonest !== undefined) return { requeueAfter: soonest + 1 };
-    }
-  }
-
-  /** Adopts matching orphans and releases owned pods that no longer match; returns the owned, matching pods. */
-  private async claimPods(rs: KObject, candidates: KObject[], matches: (p: KObject) => boolean): Promise<KObject[]> {
-    const owned: KObject[] = [];
-    let canAdopt: boolean | undefined;
-    for (const pod of candidates) {
-      const c = claim(rs, pod, matches(pod));
-      if (c === 'owned') owned.push(pod);
-      else if (c === 'adopt') {
-        // Adopt only for a ReplicaSet that really still exists as we know it (a fresh read, not the cache).
-        canAdopt ??= await this.stillLive(rs);
-        if (!canAdopt) continue;
-        try {
-          owned.push(await this.ctx.client.patch(PODS, pod.metadata.namespace ?? '', pod.metadata.name ?? '', 'strategic', adoptPatch(pod, controllerRef(rs, 'apps/v1', 'ReplicaSet'))));
-        } catch (err) {
-          if (!(err instanceof ApiError && (err.code === 404 || err.code === 422))) throw err;
-        }
-      } else if (c === 'release') {
-        try {
-          await this.ctx.client.patch(PODS, pod.metadata.namespace ?? '', pod.metadata.name ?? '', 'strategic', releasePatch(pod, rs.metadata.uid ?? ''));
-        } catch (err) {
-          if (!(err instanceof ApiError && (err.code === 404 || err.code === 422))) throw err;
-        }
-      }
-    }
-    return owned;
-  }
-
-  private async stillLive(rs: KObject): Promise<boolean> {
-    try {
-      const fresh = await this.ctx.client.get(REPLICASETS, rs.metadata.namespace ?? '', rs.metadata.name ?? '');
-      return fresh.metadata.uid === rs.metadata.uid && !fresh.metadata.deletionTimestamp;
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 404) return false;
-      throw err;
     }
   }
 

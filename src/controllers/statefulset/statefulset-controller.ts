@@ -20,12 +20,12 @@ import { objectKey, type Informer } from '../../client/informer.js';
 import { CONTROLLERREVISIONS, PODS, PVCS, STATEFULSETS } from '../../client/resources.js';
 import { Controller, type ReconcileResult } from '../../controller/controller.js';
 import type { ControllerContext, RunnableController } from '../../controller/context.js';
-import { adoptPatch, claim, controllerOf, controllerRef, releasePatch } from '../../controller/controller-ref.js';
+import { adoptionCheck, claimObjects } from '../../controller/claim.js';
+import { controllerOf, controllerRef } from '../../controller/controller-ref.js';
 import { ControllerHistory } from '../../controller/history/controller-history.js';
 import { BY_CONTROLLER, BY_NAMESPACE } from '../../controller/informers.js';
 import { isPodReady, msUntilAvailable } from '../../controller/pod-state.js';
 import type { Logger } from '../../lib/log/log.js';
-import { ApiError } from '../../machinery/errors.js';
 import { selectorFromLabelSelector, type LabelSelector } from '../../machinery/labels/selector.js';
 import { isMemberOf, podRevision, replicasOf, specOf } from './identity.js';
 import { StatefulPodControl } from './pod-control.js';
@@ -144,8 +144,7 @@ export class StatefulSetController implements RunnableController {
       return;
     }
     const owner = controllerRef(set, 'apps/v1', 'StatefulSet');
-    let canAdopt: Promise<boolean> | undefined;
-    const adoptable = (): Promise<boolean> => (canAdopt ??= this.stillLive(set));
+    const adoptable = adoptionCheck(this.ctx.client, STATEFULSETS, set);
     const revisions = await this.history.list(set, { selector, owner, canAdopt: adoptable });
     const pods = await this.claimPods(set, selector, adoptable);
 
@@ -181,42 +180,18 @@ export class StatefulSetController implements RunnableController {
   }
 
   /** getPodsForStatefulSet: owned pods that match and are members; orphans adopted, strays released. */
-  private async claimPods(set: KObject, selector: LabelSelector, canAdopt: () => Promise<boolean>): Promise<KObject[]> {
+  private claimPods(set: KObject, selector: LabelSelector, canAdopt: () => Promise<boolean>): Promise<KObject[]> {
     const candidates = new Map<string, KObject>();
     for (const p of this.pods.byIndex(BY_CONTROLLER, set.metadata.uid ?? '')) candidates.set(objectKey(p), p);
     for (const p of this.pods.byIndex(BY_NAMESPACE, set.metadata.namespace ?? '')) if (!controllerOf(p)) candidates.set(objectKey(p), p);
-    const owned: KObject[] = [];
-    for (const pod of candidates.values()) {
-      const matches = selector.matches(pod.metadata.labels ?? {}) && isMemberOf(set, pod);
-      const c = claim(set, pod, matches);
-      if (c === 'owned') owned.push(pod);
-      else if (c === 'adopt') {
-        if (!(await canAdopt())) continue;
-        const got = await this.patchPod(pod, adoptPatch(pod, controllerRef(set, 'apps/v1', 'StatefulSet')));
-        if (got) owned.push(got);
-      } else if (c === 'release') await this.patchPod(pod, releasePatch(pod, set.metadata.uid ?? ''));
-    }
-    return owned;
-  }
-
-  private async patchPod(pod: KObject, patch: object): Promise<KObject | undefined> {
-    try {
-      return await this.ctx.client.patch(PODS, pod.metadata.namespace ?? '', pod.metadata.name ?? '', 'strategic', patch);
-    } catch (err) {
-      // Gone, or replaced by another pod of that name (the uid in the patch): the next sync sees the truth.
-      if (err instanceof ApiError && (err.code === 404 || err.code === 422)) return undefined;
-      throw err;
-    }
-  }
-
-  /** canAdopt: a fresh read says the set still exists with this uid and is not being deleted. */
-  private async stillLive(set: KObject): Promise<boolean> {
-    try {
-      const fresh = await this.ctx.client.get(STATEFULSETS, set.metadata.namespace ?? '', set.metadata.name ?? '');
-      return fresh.metadata.uid === set.metadata.uid && !fresh.metadata.deletionTimestamp;
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 404) return false;
-      throw err;
-    }
+    return claimObjects({
+      client: this.ctx.client,
+      owner: set,
+      ownerResource: STATEFULSETS,
+      childResource: PODS,
+      candidates: candidates.values(),
+      matches: (pod) => selector.matches(pod.metadata.labels ?? {}) && isMemberOf(set, pod),
+      canAdopt,
+    });
   }
 }
