@@ -15,6 +15,7 @@ import { EventRecorder } from '../../client/event-recorder.js';
 import { EVENTS, PODS } from '../../client/resources.js';
 import type { FakeClock } from '../../lib/clock/clock.js';
 import { silentLogger, type Logger } from '../../lib/log/log.js';
+import type { ControllerContext, RunnableController } from '../context.js';
 import { SharedInformers } from '../informers.js';
 
 export interface Testbed {
@@ -129,4 +130,28 @@ export async function openTestbed(opts: TestbedOptions = {}): Promise<Testbed> {
     },
   };
   return bed;
+}
+
+/** The ControllerContext a controller under test is built with: the testbed's client, informers, clock and recorder. */
+export function testContext(b: Testbed): ControllerContext {
+  return { client: b.client, informers: b.informers, clock: b.clock, log: b.log, recorder: () => b.recorder };
+}
+
+/**
+ * Runs `fn` with the controllers `make` builds on a fresh testbed, started
+ * the way the controller manager starts them (informers synced first); stops
+ * them and closes the testbed whatever `fn` does.
+ */
+export async function withControllers<C extends RunnableController>(make: (ctx: ControllerContext) => C, fn: (b: Testbed, c: C) => Promise<void>, opts: TestbedOptions = {}): Promise<void> {
+  const b = await openTestbed(opts);
+  const c = make(testContext(b));
+  b.informers.start();
+  await b.informers.synced();
+  c.start();
+  try {
+    await fn(b, c);
+  } finally {
+    await c.stop();
+    await b.close();
+  }
 }

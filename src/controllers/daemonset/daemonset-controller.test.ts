@@ -4,7 +4,7 @@ import type { KObject } from '../../api/object.js';
 import { CONTROLLERREVISIONS, DAEMONSETS, NODES, PODS } from '../../client/resources.js';
 import { controllerOf } from '../../controller/controller-ref.js';
 import { isPodActive } from '../../controller/pod-state.js';
-import { openTestbed, type Testbed } from '../../controller/testing/testbed.js';
+import { type Testbed, withControllers } from '../../controller/testing/testbed.js';
 import { CONTROLLER_REVISION_HASH_LABEL, TEMPLATE_GENERATION_LABEL, targetNodeName } from './daemon-pod.js';
 import { DaemonSetController } from './daemonset-controller.js';
 
@@ -34,18 +34,8 @@ function node(name: string, o: { labels?: Record<string, string>; taints?: objec
   };
 }
 
-async function withController(fn: (b: Testbed, c: DaemonSetController) => Promise<void>): Promise<void> {
-  const b = await openTestbed();
-  const c = new DaemonSetController({ client: b.client, informers: b.informers, clock: b.clock, log: b.log, recorder: () => b.recorder });
-  b.informers.start();
-  await b.informers.synced();
-  c.start();
-  try {
-    await fn(b, c);
-  } finally {
-    await c.stop();
-    await b.close();
-  }
+function withController(fn: (b: Testbed, c: DaemonSetController) => Promise<void>): Promise<void> {
+  return withControllers((ctx) => new DaemonSetController(ctx), fn);
 }
 
 const live = async (b: Testbed, app: string): Promise<KObject[]> => (await b.list(PODS)).filter((p) => p.metadata.labels?.app === app && isPodActive(p));

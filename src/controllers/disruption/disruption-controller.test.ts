@@ -3,22 +3,12 @@ import assert from 'node:assert/strict';
 import type { KObject } from '../../api/object.js';
 import { CONFIGMAPS, DEPLOYMENTS, PDBS, PODS, REPLICASETS, STATEFULSETS } from '../../client/resources.js';
 import { ApiError } from '../../machinery/errors.js';
-import { openTestbed, type Testbed } from '../../controller/testing/testbed.js';
+import { type Testbed, withControllers } from '../../controller/testing/testbed.js';
 import { DisruptionController } from './disruption-controller.js';
 import type { PdbStatus } from '../../machinery/pdb/pdb.js';
 
-async function withController(fn: (b: Testbed, c: DisruptionController) => Promise<void>): Promise<void> {
-  const b = await openTestbed();
-  const c = new DisruptionController({ client: b.client, informers: b.informers, clock: b.clock, log: b.log, recorder: () => b.recorder });
-  b.informers.start();
-  await b.informers.synced();
-  c.start();
-  try {
-    await fn(b, c);
-  } finally {
-    await c.stop();
-    await b.close();
-  }
+function withController(fn: (b: Testbed, c: DisruptionController) => Promise<void>): Promise<void> {
+  return withControllers((ctx) => new DisruptionController(ctx), fn);
 }
 
 const template = (app: string) => ({ metadata: { labels: { app } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });

@@ -5,7 +5,7 @@ import { PODS, REPLICASETS } from '../../client/resources.js';
 import { controllerOf } from '../../controller/controller-ref.js';
 import { isPodActive } from '../../controller/pod-state.js';
 import { ApiError } from '../../machinery/errors.js';
-import { openTestbed, type Testbed, type TestbedOptions } from '../../controller/testing/testbed.js';
+import { type Testbed, type TestbedOptions, withControllers } from '../../controller/testing/testbed.js';
 import { ReplicaSetController } from './replicaset-controller.js';
 
 function rs(name: string, replicas: number, extra: { minReadySeconds?: number } = {}): KObject {
@@ -22,18 +22,8 @@ function rs(name: string, replicas: number, extra: { minReadySeconds?: number } 
   };
 }
 
-async function withController(fn: (b: Testbed, c: ReplicaSetController) => Promise<void>, opts: TestbedOptions = {}): Promise<void> {
-  const b = await openTestbed(opts);
-  const c = new ReplicaSetController({ client: b.client, informers: b.informers, clock: b.clock, log: b.log, recorder: () => b.recorder });
-  b.informers.start();
-  await b.informers.synced();
-  c.start();
-  try {
-    await fn(b, c);
-  } finally {
-    await c.stop();
-    await b.close();
-  }
+function withController(fn: (b: Testbed, c: ReplicaSetController) => Promise<void>, opts: TestbedOptions = {}): Promise<void> {
+  return withControllers((ctx) => new ReplicaSetController(ctx), fn, opts);
 }
 
 const active = async (b: Testbed, app: string): Promise<KObject[]> => (await b.list(PODS)).filter((p) => p.metadata.labels?.app === app && isPodActive(p));

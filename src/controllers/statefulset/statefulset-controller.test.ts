@@ -6,7 +6,7 @@ import { CONTROLLERREVISIONS, EVENTS, PODS, PVCS, STATEFULSETS } from '../../cli
 import { controllerOf } from '../../controller/controller-ref.js';
 import { revisionNumber } from '../../controller/history/controller-history.js';
 import { ApiError } from '../../machinery/errors.js';
-import { openTestbed, type Testbed } from '../../controller/testing/testbed.js';
+import { openTestbed, type Testbed, withControllers } from '../../controller/testing/testbed.js';
 import { StatefulSetController, type StatefulSetControllerOptions } from './statefulset-controller.js';
 
 function sts(name: string, replicas: number, extra: Record<string, unknown> = {}): KObject {
@@ -24,18 +24,8 @@ function sts(name: string, replicas: number, extra: Record<string, unknown> = {}
   };
 }
 
-async function withController(fn: (b: Testbed, c: StatefulSetController) => Promise<void>, opts: StatefulSetControllerOptions = {}): Promise<void> {
-  const b = await openTestbed();
-  const c = new StatefulSetController({ client: b.client, informers: b.informers, clock: b.clock, log: b.log, recorder: () => b.recorder }, opts);
-  b.informers.start();
-  await b.informers.synced();
-  c.start();
-  try {
-    await fn(b, c);
-  } finally {
-    await c.stop();
-    await b.close();
-  }
+function withController(fn: (b: Testbed, c: StatefulSetController) => Promise<void>, opts: StatefulSetControllerOptions = {}): Promise<void> {
+  return withControllers((ctx) => new StatefulSetController(ctx, opts), fn);
 }
 
 const podsOf = async (b: Testbed, app: string): Promise<KObject[]> => (await b.list(PODS)).filter((p) => p.metadata.labels?.app === app);
