@@ -16,6 +16,7 @@ import { DeploymentController } from '../controllers/deployment/deployment-contr
 import { StatefulSetController } from '../controllers/statefulset/statefulset-controller.js';
 import { DaemonSetController } from '../controllers/daemonset/daemonset-controller.js';
 import { DisruptionController } from '../controllers/disruption/disruption-controller.js';
+import { PodGcController } from '../controllers/podgc/podgc-controller.js';
 
 /** Every controller the manager runs, in start order. */
 const CONTROLLERS: ((ctx: ControllerContext) => RunnableController)[] = [
@@ -24,6 +25,7 @@ const CONTROLLERS: ((ctx: ControllerContext) => RunnableController)[] = [
   (ctx) => new StatefulSetController(ctx),
   (ctx) => new DaemonSetController(ctx),
   (ctx) => new DisruptionController(ctx),
+  (ctx) => new PodGcController(ctx),
 ];
 
 export interface ControllerManager {
