@@ -218,3 +218,14 @@ test('a container counts as ready only after it has stayed up READY_SETTLE_MS; o
   await crash.settle();
   assert.ok(crash.statuses.every((s) => s.conditions?.find((c) => c.type === 'Ready')?.status !== 'True'), 'never reported Ready');
 });
+
+test('a container whose process is gone is not ready at settle time even before its exit is reported', async () => {
+  const h = await harness(pod({ restartPolicy: 'Always' }));
+  const id = h.rt.running('app')!.id;
+  // The runtime's direct check says it died; the exit notice has not arrived yet.
+  const alive = h.rt.isAlive.bind(h.rt);
+  h.rt.isAlive = (cid: string) => (cid === id ? false : alive(cid));
+  h.clock.advance(READY_SETTLE_MS);
+  await h.settle();
+  assert.notEqual(h.last().conditions?.find((c) => c.type === 'Ready')?.status, 'True');
+});

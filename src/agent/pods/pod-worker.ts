@@ -422,6 +422,8 @@ export class PodWorker {
     if (seen === undefined) return true;
     const left = seen + READY_SETTLE_MS - this.deps.clock.monotonic();
     if (left <= 0) {
+      // Settled only if it really still runs: a process that died at once may not have been reported yet.
+      if (!this.deps.runtime.isAlive(c!.id)) return false;
       this.startedSeen.delete(c!.id);
       return true;
     }

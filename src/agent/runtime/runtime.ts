@@ -109,6 +109,12 @@ export interface Runtime {
   removeContainer(id: string): Promise<void>;
   listContainers(): ContainerInfo[];
   containerStatus(id: string): ContainerInfo | undefined;
+  /**
+   * Whether the container's process runs right now, asked of the system
+   * directly rather than waiting for the exit notice (which can lag a
+   * process that died at once); false for an unknown or exited container.
+   */
+  isAlive(id: string): boolean;
   /** Runs a command inside a running container (exec probes, preStop hooks). */
   exec(id: string, argv: string[], timeoutMs: number): Promise<ExecResult>;
   onExit(listener: (c: ContainerInfo) => void): void;

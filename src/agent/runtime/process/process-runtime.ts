@@ -13,6 +13,7 @@
 // pod's `runPodSandbox` is a few file operations) and `close()` stops
 // refilling it; its entries stay for the next start or `hale down`.
 
+import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, writeFile, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -362,6 +363,11 @@ export class ProcessRuntime implements Runtime {
     return c ? { ...c.info } : undefined;
   }
 
+  isAlive(id: string): boolean {
+    const c = this.containers.get(id);
+    return c?.info.state === 'running' && c.info.pid !== undefined && processRuns(c.info.pid);
+  }
+
   async exec(id: string, argv: string[], timeoutMs: number): Promise<ExecResult> {
     const rec = this.containers.get(id);
     if (!rec || rec.info.state !== 'running' || !rec.info.pid) return { exitCode: 126, output: `container ${id} is not running`, timedOut: false };
@@ -385,4 +391,19 @@ export class ProcessRuntime implements Runtime {
     this.closed = true;
     await this.opts.network?.stopPool?.();
   }
+}
+
+/** The process exists and has not exited (a zombie, state Z or X, has exited but is not reaped yet). */
+function processRuns(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ESRCH') return false;
+    throw err;
+  }
+  // The state is the first field after the command name, which is in parentheses and may contain anything.
+  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  return state !== 'Z' && state !== 'X' && state !== '';
 }

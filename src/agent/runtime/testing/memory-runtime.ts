@@ -87,6 +87,10 @@ export class MemoryRuntime implements Runtime {
     return c ? { ...c } : undefined;
   }
 
+  isAlive(id: string): boolean {
+    return this.containers.get(id)?.state === 'running';
+  }
+
   async exec(): Promise<ExecResult> {
     return { exitCode: 0, output: '', timedOut: false };
   }
