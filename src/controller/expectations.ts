@@ -32,12 +32,17 @@ export class Expectations {
     return this.clock.monotonic() - e.setAt > this.ttlMs;
   }
 
+  /** SetExpectations: `adds` creates and the deletes of `dels`, together, replacing what `key` expected before. */
+  expect(key: string, o: { adds?: number; dels?: readonly string[] }): void {
+    this.byKey.set(key, { adds: o.adds ?? 0, dels: new Set(o.dels ?? []), setAt: this.clock.monotonic() });
+  }
+
   expectCreations(key: string, n: number): void {
-    this.byKey.set(key, { adds: n, dels: new Set(), setAt: this.clock.monotonic() });
+    this.expect(key, { adds: n });
   }
 
   expectDeletions(key: string, ids: readonly string[]): void {
-    this.byKey.set(key, { adds: 0, dels: new Set(ids), setAt: this.clock.monotonic() });
+    this.expect(key, { dels: ids });
   }
 
   /** An add the informer delivered, or a create that failed (it will never be observed). */

@@ -14,9 +14,8 @@
 //   3. status (status.ts) — only status, without observedGeneration, while
 //      expectations are unmet.
 // Creates go out in slow-start batches (at most 250 per sync) under
-// expectations: a stale pod cache never doubles a node's pod. Creation and
-// deletion expectations are kept under two keys (`key`, `key` + DELETES) of
-// the shared Expectations, which tracks one kind per key.
+// expectations (creates and deletes of one sync set together): a stale pod
+// cache never doubles a node's pod.
 
 import type { KObject } from '../../api/object.js';
 import type { EventRecorder } from '../../client/event-recorder.js';
@@ -26,9 +25,10 @@ import { slowStartBatch } from '../../controller/batch.js';
 import { Controller, type ReconcileResult } from '../../controller/controller.js';
 import type { ControllerContext, RunnableController } from '../../controller/context.js';
 import { adoptionCheck, claimObjects } from '../../controller/claim.js';
+import { ownersSelecting, resolveControllerRef } from '../../controller/owners.js';
 import { controllerOf, controllerRef } from '../../controller/controller-ref.js';
 import { Expectations } from '../../controller/expectations.js';
-import { BY_CONTROLLER, BY_NAMESPACE } from '../../controller/informers.js';
+import { BY_CONTROLLER } from '../../controller/informers.js';
 import { isPodReady, isPodTerminal, nodeNameOf } from '../../controller/pod-state.js';
 import { podFromTemplate } from '../../controller/pod-template.js';
 import type { Logger } from '../../lib/log/log.js';
@@ -45,7 +45,6 @@ import { countStatus, nextStatus } from './status.js';
 
 /** at most this many creates or deletes per sync (BurstReplicas) */
 export const BURST_REPLICAS = 250;
-const DELETES = '#deletes';
 const BACKOFF_GC_INTERVAL_MS = 60_000;
 /** pod index: pods without a controller, by namespace (the adoption candidates) */
 const ORPHANS_BY_NAMESPACE = 'orphans-by-namespace';
@@ -135,25 +134,18 @@ export class DaemonSetController implements RunnableController {
 
   private forget(key: string): void {
     this.expectations.delete(key);
-    this.expectations.delete(key + DELETES);
   }
 
   // ---- event handlers: turn changes into DaemonSet keys ----
 
   /** The DaemonSet that controls `obj`, if it still exists with that uid (resolveControllerRef). */
   private ownerOf(obj: KObject): DaemonSet | undefined {
-    const ref = controllerOf(obj);
-    if (!ref || ref.kind !== 'DaemonSet') return undefined;
-    const ds = this.dsInformer.get(`${obj.metadata.namespace}/${ref.name}`);
-    return ds && ds.metadata.uid === ref.uid ? ds : undefined;
+    return resolveControllerRef(this.dsInformer, obj, 'DaemonSet') as DaemonSet | undefined;
   }
 
   /** DaemonSets of the object's namespace whose selector matches it: each may adopt it. */
   private enqueueMatching(obj: KObject): void {
-    for (const ds of this.dsInformer.byIndex(BY_NAMESPACE, obj.metadata.namespace ?? '')) {
-      const sel = specOf(ds).selector;
-      if (sel && selectorFromLabelSelector(sel).matches(obj.metadata.labels ?? {})) this.controller.enqueue(objectKey(ds));
-    }
+    for (const ds of ownersSelecting(this.dsInformer, obj)) this.controller.enqueue(objectKey(ds));
   }
 
   private enqueueAll(): void {
@@ -197,7 +189,7 @@ export class DaemonSetController implements RunnableController {
   private podDeleted(pod: KObject): void {
     const ds = this.ownerOf(pod);
     if (!ds) return;
-    this.expectations.deletionObserved(objectKey(ds) + DELETES, objectKey(pod));
+    this.expectations.deletionObserved(objectKey(ds), objectKey(pod));
     this.controller.enqueue(objectKey(ds));
   }
 
@@ -249,7 +241,7 @@ export class DaemonSetController implements RunnableController {
     });
     const hash = cur.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL] ?? '';
 
-    if (!this.satisfied(key)) return this.updateStatus(ds, nodes, selector, hash, false);
+    if (!this.expectations.satisfied(key)) return this.updateStatus(ds, nodes, selector, hash, false);
 
     let requeueAfter: number | undefined;
     let syncError: unknown;
@@ -270,10 +262,6 @@ export class DaemonSetController implements RunnableController {
     if (later.length > 0) return { requeueAfter: Math.min(...later) };
   }
 
-  private satisfied(key: string): boolean {
-    return this.expectations.satisfied(key) && this.expectations.satisfied(key + DELETES);
-  }
-
   private gcBackoff(): void {
     const now = this.ctx.clock.monotonic();
     if (now - this.lastBackoffGc < BACKOFF_GC_INTERVAL_MS) return;
@@ -284,7 +272,7 @@ export class DaemonSetController implements RunnableController {
   /** manage, then a rolling-update step, then old revisions; returns when to look again (failed pods in backoff). */
   private async updateDaemonSet(ds: DaemonSet, nodes: KObject[], selector: LabelSelector, hash: string, old: KObject[]): Promise<number | undefined> {
     const requeueAfter = await this.manage(ds, nodes, selector, hash);
-    if (this.satisfied(objectKey(ds)) && isRollingUpdate(ds)) await this.rollingUpdate(ds, nodes, selector, hash);
+    if (this.expectations.satisfied(objectKey(ds)) && isRollingUpdate(ds)) await this.rollingUpdate(ds, nodes, selector, hash);
     await this.history.cleanup(ds, old, [...(await this.nodesToDaemonPods(ds, selector, true)).values()].flat());
     return requeueAfter;
   }
@@ -352,8 +340,7 @@ export class DaemonSetController implements RunnableController {
     const createDiff = Math.min(nodesNeedingPods.length, BURST_REPLICAS);
     const deleteNames = podsToDelete.slice(0, BURST_REPLICAS);
     // Expectations go first: the informer may deliver our own creates before the calls return.
-    this.expectations.expectCreations(key, createDiff);
-    this.expectations.expectDeletions(key + DELETES, deleteNames.map((n) => `${ns}/${n}`));
+    this.expectations.expect(key, { adds: createDiff, dels: deleteNames.map((n) => `${ns}/${n}`) });
     const errors: unknown[] = [];
 
     if (createDiff > 0) {
@@ -385,7 +372,7 @@ export class DaemonSetController implements RunnableController {
           await this.ctx.client.delete(PODS, ns, name);
           this.recorder.record(ds, 'Normal', 'SuccessfulDelete', `Deleted pod: ${name}`);
         } catch (err) {
-          this.expectations.deletionObserved(key + DELETES, `${ns}/${name}`);
+          this.expectations.deletionObserved(key, `${ns}/${name}`);
           if (err instanceof ApiError && err.code === 404) return;
           this.recorder.record(ds, 'Warning', 'FailedDelete', `Error deleting: ${errorMessage(err)}`);
           throw err;

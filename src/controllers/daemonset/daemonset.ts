@@ -3,6 +3,7 @@
 // the update strategy's numbers (util.SurgeCount, util.UnavailableCount,
 // util.AllowsSurge). A missing field reads as the API would default it.
 
+import { scaledValueOrZero } from '../../machinery/intstr.js';
 import type { KObject } from '../../api/object.js';
 import type { LabelSelectorJson } from '../../machinery/labels/selector.js';
 import type { PodTemplate } from '../../controller/pod-template.js';
@@ -46,26 +47,16 @@ export function isRollingUpdate(ds: DaemonSet): boolean {
   return (specOf(ds).updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate';
 }
 
-/** intstr.GetScaledValueFromIntOrPercent; a malformed value counts as 0 (validation refuses it first). */
-export function scaledValue(v: number | string | undefined, total: number, roundUp: boolean): number {
-  if (v === undefined) return 0;
-  if (typeof v === 'number') return v;
-  const m = /^(-?[0-9]+)%$/.exec(v);
-  if (!m) return 0;
-  const exact = (Number.parseInt(m[1]!, 10) * total) / 100;
-  return roundUp ? Math.ceil(exact) : Math.floor(exact);
-}
-
 /** util.SurgeCount: 0 unless RollingUpdate with maxSurge; percentages round up. */
 export function surgeCount(ds: DaemonSet, numberToSchedule: number): number {
   if (!isRollingUpdate(ds)) return 0;
-  return scaledValue(specOf(ds).updateStrategy?.rollingUpdate?.maxSurge, numberToSchedule, true);
+  return scaledValueOrZero(specOf(ds).updateStrategy?.rollingUpdate?.maxSurge, numberToSchedule, true);
 }
 
 /** util.UnavailableCount: 0 unless RollingUpdate; percentages round up. */
 export function unavailableCount(ds: DaemonSet, numberToSchedule: number): number {
   if (!isRollingUpdate(ds)) return 0;
-  return scaledValue(specOf(ds).updateStrategy?.rollingUpdate?.maxUnavailable, numberToSchedule, true);
+  return scaledValueOrZero(specOf(ds).updateStrategy?.rollingUpdate?.maxUnavailable, numberToSchedule, true);
 }
 
 /** util.AllowsSurge: more than one pod may run on a node during an update. */

@@ -21,6 +21,7 @@ import { DEPLOYMENTS, PODS, REPLICASETS } from '../../client/resources.js';
 import { Controller, type ReconcileResult } from '../../controller/controller.js';
 import type { ControllerContext, RunnableController } from '../../controller/context.js';
 import { claimObjects } from '../../controller/claim.js';
+import { resolveControllerRef } from '../../controller/owners.js';
 import { controllerOf } from '../../controller/controller-ref.js';
 import { BY_CONTROLLER, BY_NAMESPACE } from '../../controller/informers.js';
 import { isPodTerminal } from '../../controller/pod-state.js';
@@ -78,10 +79,7 @@ export class DeploymentController implements RunnableController {
 
   /** The Deployment controlling `obj`, if it still exists with that uid. */
   private ownerOf(obj: KObject): Deployment | undefined {
-    const ref = controllerOf(obj);
-    if (!ref || ref.kind !== 'Deployment') return undefined;
-    const d = this.dInformer.get(`${obj.metadata.namespace}/${ref.name}`);
-    return d && d.metadata.uid === ref.uid ? d : undefined;
+    return resolveControllerRef(this.dInformer, obj, 'Deployment') as Deployment | undefined;
   }
 
   private enqueueOwner(rs: KObject): void {

@@ -5,21 +5,12 @@
 // refuses 0/0 as written, but 25% of 1 rounds down to 0). Recreate has
 // neither: both are 0.
 
+import { scaledValueOrZero } from '../../machinery/intstr.js';
 import { specOf, type Deployment } from './types.js';
 
-/** intstr.GetScaledValueFromIntOrPercent; a malformed value counts as 0 (validation refuses it first). */
-export function scaledValue(v: number | string | undefined, total: number, roundUp: boolean): number {
-  if (v === undefined) return 0;
-  if (typeof v === 'number') return v;
-  const m = /^(-?[0-9]+)%$/.exec(v);
-  if (!m) return 0;
-  const exact = (Number.parseInt(m[1]!, 10) * total) / 100;
-  return roundUp ? Math.ceil(exact) : Math.floor(exact);
-}
-
 export function resolveFenceposts(maxSurge: number | string | undefined, maxUnavailable: number | string | undefined, desired: number): { surge: number; unavailable: number } {
-  const surge = scaledValue(maxSurge ?? 0, desired, true);
-  let unavailable = scaledValue(maxUnavailable ?? 0, desired, false);
+  const surge = scaledValueOrZero(maxSurge ?? 0, desired, true);
+  let unavailable = scaledValueOrZero(maxUnavailable ?? 0, desired, false);
   // Both 0 would never make progress; one unavailable pod is the safer choice (surge may be blocked by quota).
   if (surge === 0 && unavailable === 0) unavailable = 1;
   return { surge, unavailable };

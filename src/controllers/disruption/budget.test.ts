@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KObject } from '../../api/object.js';
-import { buildDisruptedPodMap, countHealthyPods, disruptionsAllowed, expectedAndDesired, scaledValue } from './budget.js';
+import { buildDisruptedPodMap, countHealthyPods, disruptionsAllowed, expectedAndDesired } from './budget.js';
+import { scaledValue } from '../../machinery/intstr.js';
 import { expectedScale, type ScaleLookup } from './expected-scale.js';
 import { labelSelectorString } from './selector-string.js';
 

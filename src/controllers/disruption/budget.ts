@@ -12,22 +12,13 @@
 // - disruptionsAllowed = healthy - desired, 0 when negative or when no pod is
 //   expected (a PDB whose first pods appear before its status is safe).
 
+import { scaledValue } from '../../machinery/intstr.js';
 import type { KObject } from '../../api/object.js';
 import { isPodReady } from '../../controller/pod-state.js';
 import type { PdbSpec } from '../../machinery/pdb/pdb.js';
 
 /** How long an entry of status.disruptedPods is honoured without the pod being deleted. */
 export const DELETION_TIMEOUT_MS = 2 * 60_000;
-
-/** intstr.GetScaledValueFromIntOrPercent; throws with Kubernetes' message for a value that is not a percentage. */
-export function scaledValue(v: number | string, total: number, roundUp: boolean): number {
-  if (typeof v === 'number') return v;
-  if (!v.endsWith('%')) throw new Error('invalid value for IntOrString: invalid type: string is not a percentage');
-  const body = v.slice(0, -1);
-  if (!/^[+-]?[0-9]+$/.test(body)) throw new Error(`invalid value for IntOrString: invalid value ${JSON.stringify(v)}: strconv.Atoi: parsing ${JSON.stringify(body)}: invalid syntax`);
-  const exact = (Number.parseInt(body, 10) * total) / 100;
-  return roundUp ? Math.ceil(exact) : Math.floor(exact);
-}
 
 /** Whether the expected pod count must come from the pods' controllers (a percentage or maxUnavailable). */
 export function needsControllerScale(spec: PdbSpec): boolean {

@@ -24,6 +24,7 @@ import { slowStartBatch } from '../../controller/batch.js';
 import { Controller, type ReconcileResult } from '../../controller/controller.js';
 import type { ControllerContext, RunnableController } from '../../controller/context.js';
 import { claimObjects } from '../../controller/claim.js';
+import { ownersSelecting, resolveControllerRef } from '../../controller/owners.js';
 import { controllerOf, controllerRef } from '../../controller/controller-ref.js';
 import { Expectations } from '../../controller/expectations.js';
 import { BY_CONTROLLER, BY_NAMESPACE } from '../../controller/informers.js';
@@ -91,18 +92,12 @@ export class ReplicaSetController implements RunnableController {
 
   /** The ReplicaSet that controls `pod`, if it still exists with that uid. */
   private ownerOf(pod: KObject): KObject | undefined {
-    const ref = controllerOf(pod);
-    if (!ref || ref.kind !== 'ReplicaSet') return undefined;
-    const rs = this.rsInformer.get(`${pod.metadata.namespace}/${ref.name}`);
-    return rs && rs.metadata.uid === ref.uid ? rs : undefined;
+    return resolveControllerRef(this.rsInformer, pod, 'ReplicaSet');
   }
 
   /** ReplicaSets whose selector matches an orphan pod: each may adopt it. */
   private enqueueMatching(pod: KObject): void {
-    for (const rs of this.rsInformer.byIndex(BY_NAMESPACE, pod.metadata.namespace ?? '')) {
-      const sel = specOf(rs).selector;
-      if (sel && selectorFromLabelSelector(sel).matches(pod.metadata.labels ?? {})) this.controller.enqueue(objectKey(rs));
-    }
+    for (const rs of ownersSelecting(this.rsInformer, pod)) this.controller.enqueue(objectKey(rs));
   }
 
   private podAdded(pod: KObject): void {

@@ -21,6 +21,7 @@ import { CONTROLLERREVISIONS, PODS, PVCS, STATEFULSETS } from '../../client/reso
 import { Controller, type ReconcileResult } from '../../controller/controller.js';
 import type { ControllerContext, RunnableController } from '../../controller/context.js';
 import { adoptionCheck, claimObjects } from '../../controller/claim.js';
+import { ownersSelecting, resolveControllerRef } from '../../controller/owners.js';
 import { controllerOf, controllerRef } from '../../controller/controller-ref.js';
 import { ControllerHistory } from '../../controller/history/controller-history.js';
 import { BY_CONTROLLER, BY_NAMESPACE } from '../../controller/informers.js';
@@ -86,16 +87,11 @@ export class StatefulSetController implements RunnableController {
 
   /** The set `pod`'s controller reference names, if it still exists with that uid. */
   private ownerOf(pod: KObject, ref = controllerOf(pod)): KObject | undefined {
-    if (!ref || ref.kind !== 'StatefulSet') return undefined;
-    const set = this.sets.get(`${pod.metadata.namespace}/${ref.name}`);
-    return set && set.metadata.uid === ref.uid ? set : undefined;
+    return resolveControllerRef(this.sets, pod, 'StatefulSet', ref);
   }
 
   private enqueueMatching(pod: KObject): void {
-    for (const set of this.sets.byIndex(BY_NAMESPACE, pod.metadata.namespace ?? '')) {
-      const sel = specOf(set).selector;
-      if (sel && selectorFromLabelSelector(sel).matches(pod.metadata.labels ?? {})) this.controller.enqueue(objectKey(set));
-    }
+    for (const set of ownersSelecting(this.sets, pod)) this.controller.enqueue(objectKey(set));
   }
 
   private podAdded(pod: KObject): void {

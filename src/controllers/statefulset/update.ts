@@ -21,6 +21,7 @@
 //
 // The pass returns the status the set should carry; it throws what failed.
 
+import { scaledValueOrZero } from '../../machinery/intstr.js';
 import type { KObject, OwnerReference } from '../../api/object.js';
 import { slowStartBatch } from '../../controller/batch.js';
 import { endOrdinal, newStatefulSetPod, ordinalOf, podRevision, replicasOf, specOf, startOrdinal } from './identity.js';
@@ -59,15 +60,6 @@ async function runForAll(n: number, monotonic: boolean, fn: (i: number) => Promi
   });
   if (error !== undefined) throw error;
   return false;
-}
-
-function scaledValue(v: number | string | undefined, total: number): number {
-  if (v === undefined) return 1;
-  if (typeof v === 'number') return v;
-  const m = /^(\d+)%$/.exec(v);
-  if (m) return Math.floor((Number(m[1]) * total) / 100);
-  const n = Number(v);
-  return Number.isFinite(n) ? n : 1;
 }
 
 export async function updateStatefulSet(o: UpdateInput): Promise<UpdateOutput> {
@@ -182,7 +174,7 @@ export async function updateStatefulSet(o: UpdateInput): Promise<UpdateOutput> {
 /** updateStatefulSetAfterInvariantEstablished: up to maxUnavailable pods (counting the unavailable ones) go at once. */
 async function updateWithMaxUnavailable(a: { o: UpdateInput; replicas: KObject[]; status: StatefulSetStatus; partition: number; updateName: string }): Promise<void> {
   const { o, replicas, status } = a;
-  const maxUnavailable = Math.max(1, scaledValue(specOf(o.set).updateStrategy?.rollingUpdate?.maxUnavailable, replicas.length));
+  const maxUnavailable = Math.max(1, scaledValueOrZero(specOf(o.set).updateStrategy?.rollingUpdate?.maxUnavailable ?? 1, replicas.length, false));
   const unavailable = replicas.filter((p) => !isHealthy(p)).length;
   if (unavailable > maxUnavailable) return;
   let budget = maxUnavailable - unavailable;
