@@ -11,7 +11,7 @@ import { NODES } from '../client/resources.js';
 import { isRunning, readPidfile } from '../lib/pidfile/pidfile.js';
 import { ApiError } from '../machinery/errors.js';
 import { nodeDir, readFabric } from '../localnode/fabric.js';
-import { cut, heal, localNodeNames, powerOff, powerOn, teardown } from '../localnode/local-node.js';
+import { cut, heal, localNodeNames, powerOff, powerOn, setPower, teardown } from '../localnode/local-node.js';
 import { STOP_PODS_GRACE_CAP_MS } from './agent-command.js';
 
 export type NodeAction = 'add' | 'remove' | 'power-off' | 'power-on' | 'cut' | 'heal';
@@ -60,6 +60,9 @@ export async function runNode(action: NodeAction, name: string, dir: string): Pr
       process.stdout.write(`node ${name} back on the network\n`);
       return;
     case 'remove': {
+      // Off first: `hale up`'s monitor would otherwise restart the agent while its pods are being stopped,
+      // and that agent would start pods and networks again in a node about to be deleted.
+      await setPower(dataDir, name, 'off');
       await teardown(dataDir, name, STOP_PODS_GRACE_CAP_MS + 8_000);
       await rm(nodeDir(dataDir, name), { recursive: true, force: true });
       const client = await adminClient(dataDir);

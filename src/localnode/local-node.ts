@@ -38,7 +38,8 @@ export async function powerState(dataDir: string, name: string): Promise<'on' | 
   }
 }
 
-async function setPower(dataDir: string, name: string, s: 'on' | 'off'): Promise<void> {
+/** Records the node's power state; `hale up`'s monitor restarts agents of nodes that are 'on' only. */
+export async function setPower(dataDir: string, name: string, s: 'on' | 'off'): Promise<void> {
   await mkdir(nodeDir(dataDir, name), { recursive: true });
   await writeFile(join(nodeDir(dataDir, name), 'power'), `${s}\n`);
 }
