@@ -72,7 +72,14 @@ export async function startNodeAgent(ctx: LocalNodeContext, name: string): Promi
   closeSync(out);
   child.unref();
   for (let i = 0; i < 300 && !(await agentPid(ctx.dataDir, name)); i++) {
-    if (child.exitCode !== null) throw new Error(`the agent of node ${name} exited at start (code ${child.exitCode}); see ${join(dir, 'agent.log')}`);
+    if (child.exitCode !== null) {
+      // Two starters at once (`hale node add` and `hale up`'s monitor): the loser is refused by the node's agent lock; the winner's agent is what we wanted.
+      for (let j = 0; j < 50; j++) {
+        if (await agentPid(ctx.dataDir, name)) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`the agent of node ${name} exited at start (code ${child.exitCode}); see ${join(dir, 'agent.log')}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
 }
