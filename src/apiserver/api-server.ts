@@ -16,6 +16,7 @@ import type { Store } from '../storage/store.js';
 import { NamespaceController } from '../controllers/namespace/namespace-controller.js';
 import { namespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { serviceAllocation } from './admission/service-ips.js';
+import { defaultTolerationSeconds } from './admission/default-toleration-seconds.js';
 import { ensurePki } from './auth/pki.js';
 import { ensureTokens } from './auth/tokens.js';
 import { createAuthenticator } from './auth/authenticate.js';
@@ -44,6 +45,10 @@ export interface ApiServerOptions {
   /** sqlite://PATH or etcd://host:port[,…]; default sqlite under dataDir */
   datastore?: string;
   serviceCidr?: string;
+  /** tolerationSeconds DefaultTolerationSeconds admission gives pods for node.kubernetes.io/not-ready:NoExecute (default 2; Kubernetes 300) */
+  defaultNotReadyTolerationSeconds?: number;
+  /** … and for node.kubernetes.io/unreachable:NoExecute (default 2; Kubernetes 300) */
+  defaultUnreachableTolerationSeconds?: number;
   compactionIntervalMs?: number;
   eventTtlMs?: number;
   clock?: Clock;
@@ -103,7 +108,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     cache,
     clock,
     validator: kindValidator,
-    admission: [namespaceLifecycle(store), serviceAllocation({ store, cidr: opts.serviceCidr ?? '10.43.0.0/16' }), nodePasswordCleanup((): Registry => registry), ...(opts.admission ?? [])],
+    admission: [namespaceLifecycle(store), defaultTolerationSeconds({ notReadySeconds: opts.defaultNotReadyTolerationSeconds, unreachableSeconds: opts.defaultUnreachableTolerationSeconds }), serviceAllocation({ store, cidr: opts.serviceCidr ?? '10.43.0.0/16' }), nodePasswordCleanup((): Registry => registry), ...(opts.admission ?? [])],
     reportError: errLog,
   });
   const cascade = installCascade(registry, errLog);

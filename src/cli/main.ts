@@ -10,6 +10,7 @@ import { runAgent } from './agent-command.js';
 import { runUp } from './up-command.js';
 import { runNode } from './node-command.js';
 import { defaultDataDir } from './data-dir.js';
+import { controllerFlags } from './controller-flags.js';
 
 const program = new Command();
 program.name('hale').description('A self-healing workload orchestrator that speaks the Kubernetes API').version('0.1.0');
@@ -17,7 +18,7 @@ program.name('hale').description('A self-healing workload orchestrator that spea
 const collect = (v: string, prev: string[]): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter((s) => s)];
 
 function serverOptions(cmd: Command): Command {
-  return cmd
+  return controllerFlags(cmd)
     .option('--data-dir <dir>', 'where hale keeps its state (default $HALE_HOME or ~/.hale)', defaultDataDir())
     .option('--listen <host:port>', 'address to serve the Kubernetes API on (port 0 picks a free port)', '127.0.0.1:6443')
     .option('--advertise-address <ip>', 'address agents and clients on other hosts use to reach this server (repeatable)', collect, [] as string[])
@@ -26,7 +27,9 @@ function serverOptions(cmd: Command): Command {
     .option('--service-cidr <cidr>', 'range for Service ClusterIPs', '10.43.0.0/16')
     .option('--cluster-cidr <cidr>', 'range node pod CIDRs (a /24 each) come from', '10.42.0.0/16')
     .option('--compaction-interval <seconds>', 'how often the store is compacted (history kept: one interval)', '300')
-    .option('--event-ttl <seconds>', 'how long Events are kept after they last occurred', '3600');
+    .option('--event-ttl <seconds>', 'how long Events are kept after they last occurred', '3600')
+    .option('--default-not-ready-toleration-seconds <seconds>', 'tolerationSeconds of the node.kubernetes.io/not-ready:NoExecute toleration every pod gets (Kubernetes: 300)', '2')
+    .option('--default-unreachable-toleration-seconds <seconds>', 'the same for node.kubernetes.io/unreachable:NoExecute (Kubernetes: 300)', '2');
 }
 
 serverOptions(program.command('server').description('run the control plane: API server, scheduler and controllers')).action(async (o) => {

@@ -5,9 +5,10 @@ import { join, resolve } from 'node:path';
 import { startControlPlane, DEFAULT_CLUSTER_CIDR } from '../controlplane/control-plane.js';
 import { createLogger } from '../lib/log/log.js';
 import { exitOnSignals } from './shutdown.js';
+import { wholeSeconds, controllerSettings, type ControllerFlags } from './controller-flags.js';
 import { checkNotRunning } from '../lib/pidfile/pidfile.js';
 
-export interface ServerCommandOptions {
+export interface ServerCommandOptions extends ControllerFlags {
   dataDir: string;
   listen: string;
   advertiseAddress: string[];
@@ -39,6 +40,9 @@ export async function runServer(o: ServerCommandOptions): Promise<void> {
     clusterCidr: o.clusterCidr ?? DEFAULT_CLUSTER_CIDR,
     compactionIntervalMs: seconds('--compaction-interval', o.compactionInterval),
     eventTtlMs: seconds('--event-ttl', o.eventTtl),
+    controllers: controllerSettings(o),
+    defaultNotReadyTolerationSeconds: wholeSeconds('--default-not-ready-toleration-seconds', o.defaultNotReadyTolerationSeconds),
+    defaultUnreachableTolerationSeconds: wholeSeconds('--default-unreachable-toleration-seconds', o.defaultUnreachableTolerationSeconds),
     logger,
   });
   process.stdout.write(`kubeconfig: ${cp.api.kubeconfigPath}\n`);

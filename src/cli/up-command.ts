@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startControlPlane } from '../controlplane/control-plane.js';
 import { createLogger, type Logger } from '../lib/log/log.js';
+import { wholeSeconds, controllerSettings } from './controller-flags.js';
 import { checkNotRunning, isRunning, readPidfile } from '../lib/pidfile/pidfile.js';
 import { STOP_PODS_GRACE_CAP_MS } from './agent-command.js';
 import type { ServerCommandOptions } from './server-command.js';
@@ -129,6 +130,9 @@ export async function runUp(o: UpCommandOptions): Promise<void> {
     clusterCidr: o.clusterCidr,
     compactionIntervalMs: seconds('--compaction-interval', o.compactionInterval),
     eventTtlMs: seconds('--event-ttl', o.eventTtl),
+    controllers: controllerSettings(o),
+    defaultNotReadyTolerationSeconds: wholeSeconds('--default-not-ready-toleration-seconds', o.defaultNotReadyTolerationSeconds),
+    defaultUnreachableTolerationSeconds: wholeSeconds('--default-unreachable-toleration-seconds', o.defaultUnreachableTolerationSeconds),
     logger,
   });
   // No packet to a hale address (or one hale might allocate) may leave the machine.

@@ -20,11 +20,13 @@ import { schedulingAdmission } from './scheduling-admission.js';
 import { Scheduler } from '../scheduler/loop/scheduler.js';
 import { EventRecorder } from '../client/event-recorder.js';
 import { realClock } from '../lib/clock/clock.js';
-import { startControllerManager } from './controller-manager.js';
+import { startControllerManager, type ControllerSettings } from './controller-manager.js';
 
 export interface ControlPlaneOptions extends ApiServerOptions {
   /** the range node pod CIDRs come from, default 10.42.0.0/16 */
   clusterCidr?: string;
+  /** settings of individual controllers */
+  controllers?: ControllerSettings;
 }
 
 export interface RunningControlPlane {
@@ -64,7 +66,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
     recorder: new EventRecorder({ client, source: { component: 'default-scheduler' }, clock: opts.clock ?? realClock, log: opts.logger }),
   });
   scheduler.start();
-  const controllers = await startControllerManager({ registry: api.registry, clock: opts.clock ?? realClock, log: opts.logger.child({ component: 'controller-manager' }) });
+  const controllers = await startControllerManager({ registry: api.registry, clock: opts.clock ?? realClock, log: opts.logger.child({ component: 'controller-manager' }), ...(opts.controllers ? { settings: opts.controllers } : {}) });
   const running = api;
   return {
     api: running,

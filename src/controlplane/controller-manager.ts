@@ -17,15 +17,24 @@ import { StatefulSetController } from '../controllers/statefulset/statefulset-co
 import { DaemonSetController } from '../controllers/daemonset/daemonset-controller.js';
 import { DisruptionController } from '../controllers/disruption/disruption-controller.js';
 import { PodGcController } from '../controllers/podgc/podgc-controller.js';
+import { TaintEvictionController } from '../controllers/tainteviction/taint-eviction-controller.js';
+import { NodeLifecycleController, type NodeLifecycleOptions } from '../controllers/nodelifecycle/node-lifecycle-controller.js';
+
+/** Settings of individual controllers (flags of `hale server` / `hale up`). */
+export interface ControllerSettings {
+  nodeLifecycle?: NodeLifecycleOptions;
+}
 
 /** Every controller the manager runs, in start order. */
-const CONTROLLERS: ((ctx: ControllerContext) => RunnableController)[] = [
+const CONTROLLERS: ((ctx: ControllerContext, settings: ControllerSettings) => RunnableController)[] = [
   (ctx) => new ReplicaSetController(ctx),
   (ctx) => new DeploymentController(ctx),
   (ctx) => new StatefulSetController(ctx),
   (ctx) => new DaemonSetController(ctx),
   (ctx) => new DisruptionController(ctx),
   (ctx) => new PodGcController(ctx),
+  (ctx) => new TaintEvictionController(ctx),
+  (ctx, s) => new NodeLifecycleController(ctx, s.nodeLifecycle),
 ];
 
 export interface ControllerManager {
@@ -34,7 +43,7 @@ export interface ControllerManager {
   stop(): Promise<void>;
 }
 
-export async function startControllerManager(o: { registry: Registry; clock: Clock; log: Logger }): Promise<ControllerManager> {
+export async function startControllerManager(o: { registry: Registry; clock: Clock; log: Logger; settings?: ControllerSettings }): Promise<ControllerManager> {
   const client = new LocalClient(o.registry, { user: 'system:kube-controller-manager' });
   const informers = new SharedInformers(client, o.log.child({ component: 'informers' }));
   const recorders = new Map<string, EventRecorder>();
@@ -49,7 +58,7 @@ export async function startControllerManager(o: { registry: Registry; clock: Clo
       return r;
     },
   };
-  const controllers = CONTROLLERS.map((make) => make(ctx));
+  const controllers = CONTROLLERS.map((make) => make(ctx, o.settings ?? {}));
   informers.start();
   await informers.synced();
   for (const c of controllers) c.start();

@@ -4,8 +4,10 @@
 // "default", priority, preemptionPolicy), and the status a new pod starts
 // with (phase Pending, its QoS class).
 //
-// Not done here: the kube-api-access token volume (ServiceAccount admission)
-// and the not-ready/unreachable tolerations (DefaultTolerationSeconds).
+// Not done here: the kube-api-access token volume (ServiceAccount admission),
+// and the not-ready/unreachable NoExecute tolerations, which the
+// DefaultTolerationSeconds admission plugin adds
+// (src/apiserver/admission/default-toleration-seconds.ts).
 
 import type { KObject } from '../object.js';
 import { ensureObj, obj, objects, str, type JsonObject } from '../validation/json-read.js';

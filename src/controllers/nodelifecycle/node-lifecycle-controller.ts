@@ -1,0 +1,336 @@
+// The node lifecycle controller (kube-controller-manager's nodelifecycle,
+// Kubernetes 1.32, on hale's clock and defaults). One pass over every node:
+//
+// 1. health: a node the control plane has not seen alive for its grace
+//    (NodeHealth) gets its kubelet conditions set Unknown. A Ready True →
+//    not-True transition records `NodeNotReady` on the node and marks every
+//    pod on it not ready (retried until it succeeds);
+// 2. zones: each zone's state (Normal / PartialDisruption / FullDisruption)
+//    sets its tainting rate; when every zone is fully disrupted the
+//    controller is in "master disruption" mode: it removes the NoExecute
+//    readiness taints everywhere and taints nothing, and on leaving it counts
+//    every node as just seen;
+// 3. taints: NoSchedule readiness taints follow the Ready condition at once;
+//    a NoExecute one (`not-ready` / `unreachable`) is added through the
+//    zone's rate limiter, swapped or removed at once.
+//
+// Passes run when a node or Lease changes in a way that matters, when a node
+// turns suspect or expires (a timer at the exact moment), when a zone's
+// limiter has a token for a queued node, and every `periodMs` regardless.
+// Passes never overlap; a change during a pass makes another one follow.
+
+import type { KObject } from '../../api/object.js';
+import type { Informer } from '../../client/informer.js';
+import { LEASES, NODES, PODS } from '../../client/resources.js';
+import type { ControllerContext, RunnableController } from '../../controller/context.js';
+import { nodeNameOf } from '../../controller/pod-state.js';
+import type { TimerHandle } from '../../lib/clock/clock.js';
+import type { Logger } from '../../lib/log/log.js';
+import type { EventRecorder } from '../../client/event-recorder.js';
+import { ApiError } from '../../machinery/errors.js';
+import { markPodsNotReady } from './mark-pods-not-ready.js';
+import { readyHeartbeat, readyStatus, unknownConditions } from './node-conditions.js';
+import { NodeHealth } from './node-health.js';
+import { currentNoExecuteKey, noExecuteKeyFor, reconcileTaints, TAINT_UNREACHABLE, type Taint } from './taints.js';
+import { TokenBucket } from './token-bucket.js';
+import { computeZoneState, excludedFromDisruption, zoneKey, zoneRate, type ZoneState } from './zones.js';
+
+export interface NodeLifecycleOptions {
+  /** overrides each node's own leaseDurationSeconds as the grace before Unknown (ms) */
+  nodeMonitorGraceMs?: number;
+  /** grace for a node that has never renewed a Lease (ms, default 60 s) */
+  nodeStartupGraceMs?: number;
+  /** a pass at least this often (ms, default 5 s) */
+  periodMs?: number;
+  /** nodes tainted per second in a healthy zone (default 1; Kubernetes 0.1) */
+  evictionRate?: number;
+  /** ... in a partially disrupted zone larger than largeClusterThreshold (default 0.01) */
+  secondaryEvictionRate?: number;
+  largeClusterThreshold?: number;
+  /** share of not-ready nodes that makes a zone partially disrupted (default 0.55) */
+  unhealthyZoneThreshold?: number;
+}
+
+const LEASE_NAMESPACE = 'kube-node-lease';
+const BY_NODE = 'nodeName';
+
+function rfc3339(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+interface Zone {
+  state: ZoneState;
+  bucket: TokenBucket;
+  /** nodes waiting for a NoExecute taint, in order */
+  queue: string[];
+}
+
+export class NodeLifecycleController implements RunnableController {
+  readonly name = 'node-lifecycle-controller';
+  private readonly ctx: ControllerContext;
+  private readonly log: Logger;
+  private readonly recorder: EventRecorder;
+  private readonly nodes: Informer;
+  private readonly pods: Informer;
+  private readonly health: NodeHealth;
+  private readonly o: Required<Omit<NodeLifecycleOptions, 'nodeMonitorGraceMs'>>;
+  private readonly zones = new Map<string, Zone>();
+  /** the Ready status each node had at the end of the last pass */
+  private readonly lastReady = new Map<string, string>();
+  /** nodes whose pods still have to be marked not ready */
+  private readonly markPending = new Set<string>();
+  private masterDisruption = false;
+  private started = false;
+  private running: Promise<void> | undefined;
+  private dirty = false;
+  private timer: TimerHandle | undefined;
+
+  constructor(ctx: ControllerContext, opts: NodeLifecycleOptions = {}) {
+    this.ctx = ctx;
+    this.log = ctx.log.child({ controller: this.name });
+    this.recorder = ctx.recorder('node-controller');
+    this.o = {
+      nodeStartupGraceMs: opts.nodeStartupGraceMs ?? 60_000,
+      periodMs: opts.periodMs ?? 5000,
+      evictionRate: opts.evictionRate ?? 1,
+      secondaryEvictionRate: opts.secondaryEvictionRate ?? 0.01,
+      largeClusterThreshold: opts.largeClusterThreshold ?? 50,
+      unhealthyZoneThreshold: opts.unhealthyZoneThreshold ?? 0.55,
+    };
+    this.health = new NodeHealth(ctx.clock, { startupGraceMs: this.o.nodeStartupGraceMs, ...(opts.nodeMonitorGraceMs !== undefined ? { graceMs: opts.nodeMonitorGraceMs } : {}) });
+    this.nodes = ctx.informers.for(NODES);
+    this.pods = ctx.informers.for(PODS);
+    this.pods.addIndex(BY_NODE, (p) => [nodeNameOf(p)]);
+    this.nodes.on({
+      add: (n) => this.nodeSeen(n),
+      update: (n) => this.nodeSeen(n),
+      delete: (n) => this.nodeGone(n.metadata.name ?? ''),
+    });
+    ctx.informers.for(LEASES).on({
+      add: (l) => this.leaseSeen(l),
+      update: (l) => this.leaseSeen(l),
+    });
+  }
+
+  start(): void {
+    // Every node is fresh when the controller starts: it never declares a node dead on what it saw before.
+    this.health.refreshAll();
+    this.started = true;
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    this.timer?.cancel();
+    await this.running;
+  }
+
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /** Runs a pass now (or right after the one running). */
+  kick(): Promise<void> {
+    if (!this.started) return Promise.resolve();
+    if (this.running) {
+      this.dirty = true;
+      return this.running;
+    }
+    this.timer?.cancel();
+    this.running = this.pass()
+      .catch((err: unknown) => this.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'node lifecycle pass failed; retrying'))
+      .finally(() => {
+        this.running = undefined;
+        if (this.dirty) {
+          this.dirty = false;
+          void this.kick();
+        } else this.scheduleNext();
+      });
+    return this.running;
+  }
+
+  private scheduleNext(): void {
+    if (!this.started) return;
+    let ms = Math.min(this.o.periodMs, this.health.msUntilNextChange());
+    for (const z of this.zones.values()) if (z.queue.length) ms = Math.min(ms, z.bucket.msUntilNext());
+    this.timer = this.ctx.clock.setTimeout(() => void this.kick(), Math.max(0, ms));
+  }
+
+  private nodeSeen(node: KObject): void {
+    const name = node.metadata.name ?? '';
+    const wasQuiet = this.health.suspect(name);
+    this.health.observeNode(name, readyHeartbeat(node));
+    // A healthy node's heartbeat changes nothing; anything else is worth a look.
+    if (wasQuiet || readyStatus(node) !== 'True' || this.lastReady.get(name) !== 'True' || this.needsTaintWork(node)) void this.kick();
+  }
+
+  private leaseSeen(lease: KObject): void {
+    if (lease.metadata.namespace !== LEASE_NAMESPACE) return;
+    const name = lease.metadata.name ?? '';
+    const wasQuiet = this.health.suspect(name);
+    const duration = (lease.spec as { leaseDurationSeconds?: number } | undefined)?.leaseDurationSeconds;
+    this.health.observeLease(name, lease.metadata.resourceVersion ?? '', duration);
+    if (wasQuiet) void this.kick();
+  }
+
+  private nodeGone(name: string): void {
+    this.health.forget(name);
+    this.lastReady.delete(name);
+    this.markPending.delete(name);
+    for (const z of this.zones.values()) z.queue = z.queue.filter((n) => n !== name);
+    void this.kick();
+  }
+
+  /** Whether the node's taints differ from what its readiness calls for (cordon, a taint removed by hand). */
+  private needsTaintWork(node: KObject): boolean {
+    const name = node.metadata.name ?? '';
+    const ready = readyStatus(node);
+    const want = this.wantedNoExecute(name, node);
+    const cur = currentNoExecuteKey(node);
+    return want !== cur || reconcileTaints(node, ready, cur, '') !== undefined;
+  }
+
+  private async pass(): Promise<void> {
+    const nowIso = rfc3339(this.ctx.clock.now());
+    const nodes = new Map<string, KObject>();
+    for (const n of this.nodes.items.values()) nodes.set(n.metadata.name ?? '', n);
+
+    // 1. Health.
+    for (const [name, cached] of nodes) {
+      let node = cached;
+      if (this.health.expired(name)) {
+        const conditions = unknownConditions(node, nowIso);
+        if (conditions) {
+          this.log.info({ node: name, silentMs: Math.round(this.health.silentMs(name)) }, 'node stopped renewing; marking its status Unknown');
+          node = await this.writeStatus(node, conditions);
+          nodes.set(name, node);
+        }
+      }
+      const ready = readyStatus(node);
+      const prev = this.lastReady.get(name);
+      if (prev === 'True' && ready !== 'True') {
+        this.recorder.record({ apiVersion: 'v1', kind: 'Node', metadata: { name, uid: name } }, 'Normal', 'NodeNotReady', `Node ${name} status is now: NodeNotReady`);
+        this.markPending.add(name);
+      }
+      if (ready === 'True') this.markPending.delete(name);
+      this.lastReady.set(name, ready);
+    }
+    for (const name of [...this.markPending]) {
+      if (await markPodsNotReady(this.ctx.client, this.recorder, name, this.pods.byIndex(BY_NODE, name), nowIso)) this.markPending.delete(name);
+      else this.dirty = true;
+    }
+
+    // 2. Zones and their circuit breakers.
+    this.updateZones(nodes);
+
+    // 3. Taints.
+    for (const [name, node] of nodes) {
+      const ready = readyStatus(node);
+      const want = this.wantedNoExecute(name, node);
+      const cur = currentNoExecuteKey(node);
+      const zone = this.zoneOf(node);
+      let noExecute: string | undefined;
+      if (!want) zone.queue = zone.queue.filter((n) => n !== name);
+      else if (cur) noExecute = want;
+      else if (!zone.queue.includes(name)) zone.queue.push(name);
+      const taints = reconcileTaints(node, ready, noExecute, nowIso);
+      if (taints) nodes.set(name, await this.writeTaints(node, taints));
+    }
+    for (const zone of this.zones.values()) {
+      while (zone.queue.length) {
+        const name = zone.queue[0]!;
+        const node = nodes.get(name);
+        const want = node ? this.wantedNoExecute(name, node) : undefined;
+        if (!node || !want || currentNoExecuteKey(node)) {
+          zone.queue.shift();
+          continue;
+        }
+        if (!zone.bucket.tryTake()) break;
+        zone.queue.shift();
+        this.log.info({ node: name, taint: want, zone: zoneKey(node) }, 'tainting node NoExecute');
+        const taints = reconcileTaints(node, readyStatus(node), want, nowIso);
+        if (taints) nodes.set(name, await this.writeTaints(node, taints));
+      }
+    }
+  }
+
+  /**
+   * The NoExecute readiness taint a node should carry: none in full
+   * disruption; `not-ready` when its kubelet says Ready=False; `unreachable`
+   * when its Ready is Unknown and it is silent now by this controller's own
+   * observation — a node whose Unknown dates from before a restart or from a
+   * full disruption that just ended is not tainted anew until it has been
+   * silent for a whole grace again (a taint it already carries stays).
+   */
+  private wantedNoExecute(name: string, node: KObject): string | undefined {
+    if (this.masterDisruption) return undefined;
+    const key = noExecuteKeyFor(readyStatus(node));
+    if (key === TAINT_UNREACHABLE && !this.health.expired(name) && currentNoExecuteKey(node) !== TAINT_UNREACHABLE) return undefined;
+    return key;
+  }
+
+  private zoneOf(node: KObject): Zone {
+    const key = zoneKey(node);
+    let z = this.zones.get(key);
+    if (!z) this.zones.set(key, (z = { state: 'Normal', bucket: new TokenBucket(this.ctx.clock, this.o.evictionRate), queue: [] }));
+    return z;
+  }
+
+  private updateZones(nodes: Map<string, KObject>): void {
+    const counts = new Map<string, { ready: number; notReady: number }>();
+    for (const [name, node] of nodes) {
+      this.zoneOf(node);
+      if (excludedFromDisruption(node)) continue;
+      const key = zoneKey(node);
+      let c = counts.get(key);
+      if (!c) counts.set(key, (c = { ready: 0, notReady: 0 }));
+      if (readyStatus(node) === 'True' && !this.health.suspect(name)) c.ready++;
+      else c.notReady++;
+    }
+    const states = new Map<string, ZoneState>();
+    for (const [key, c] of counts) states.set(key, computeZoneState(c.ready, c.notReady, this.o.unhealthyZoneThreshold));
+    const allFull = states.size > 0 && [...states.values()].every((s) => s === 'FullDisruption');
+    if (allFull && !this.masterDisruption) {
+      this.log.warn({ zones: states.size }, 'every zone is fully disrupted: no node is tainted or evicted until one comes back');
+      this.masterDisruption = true;
+    } else if (!allFull && this.masterDisruption) {
+      this.log.info('a zone is back from full disruption: every node counts as just seen');
+      this.masterDisruption = false;
+      this.health.refreshAll();
+    }
+    for (const [key, zone] of this.zones) {
+      const state = states.get(key) ?? 'Normal';
+      if (state !== zone.state) this.log.info({ zone: key, from: zone.state, to: state }, 'zone state changed');
+      zone.state = state;
+      const c = counts.get(key);
+      zone.bucket.setRate(this.masterDisruption ? 0 : zoneRate(state, c ? c.ready + c.notReady : 0, this.o));
+    }
+  }
+
+  private async writeStatus(node: KObject, conditions: unknown[]): Promise<KObject> {
+    try {
+      return await this.ctx.client.update(NODES, { ...node, status: { ...(node.status as object), conditions } }, 'status');
+    } catch (err) {
+      if (err instanceof ApiError && (err.code === 409 || err.code === 404)) {
+        this.dirty = true;
+        return node;
+      }
+      throw err;
+    }
+  }
+
+  private async writeTaints(node: KObject, taints: Taint[]): Promise<KObject> {
+    const spec = { ...(node.spec as object) } as { taints?: Taint[] };
+    if (taints.length) spec.taints = taints;
+    else delete spec.taints;
+    try {
+      return await this.ctx.client.update(NODES, { ...node, spec });
+    } catch (err) {
+      if (err instanceof ApiError && (err.code === 409 || err.code === 404)) {
+        this.dirty = true;
+        return node;
+      }
+      throw err;
+    }
+  }
+}
