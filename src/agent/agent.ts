@@ -5,6 +5,12 @@
 // Static stability: stopping the agent leaves containers running (the
 // runtime's supervisors hold them); `stopPods()` is the explicit "stop my
 // pods" that `hale up` uses on shutdown.
+//
+// Fencing (fencing/fence-gate.ts): the agent starts fenced; each successful
+// renewal moves the deadline; it unfences after a renewal, with no
+// out-of-service taint and a consistent read of its pods (pods gone from
+// that read are removed, never started, and their late informer events
+// ignored). Pod workers do not start fenced pods' containers while fenced.
 
 import type { KObject } from '../api/object.js';
 import type { ApiClient } from '../client/api-client.js';
@@ -14,6 +20,10 @@ import type { Clock } from '../lib/clock/clock.js';
 import type { Logger } from '../lib/log/log.js';
 import { ApiError } from '../machinery/errors.js';
 import { EventRecorder } from '../client/event-recorder.js';
+import { FenceGate } from './fencing/fence-gate.js';
+import { Arming } from './fencing/arming.js';
+import { LABEL_SIMULATED } from '../api/fencing.js';
+import { readForUnfence } from './fencing/consistent-read.js';
 import { LeaseKeeper } from './node/lease.js';
 import { newNode, nodeStatus, type NodeFacts } from './node/node-object.js';
 import { PodWorker, type PodWorkerDeps } from './pods/pod-worker.js';
@@ -34,6 +44,12 @@ export interface AgentOptions {
   leaseDurationSeconds?: number;
   nodeStatusMs?: number;
   onRenewed?: (sentAtMonotonicMs: number) => void;
+  /** how long after a renewal's send time the node fences itself; default 8000 */
+  fenceAfterMs?: number;
+  /** the clock's monotonic ms → CLOCK_MONOTONIC ns for the supervisors; default realClock's conversion */
+  toMonotonicNs?: (ms: number) => bigint;
+  /** 'auto' (default): fencing armed while the cluster has three member nodes or more (arming.ts); 'always': armed from the start */
+  armFencing?: 'auto' | 'always';
 }
 
 const NODE_READY = { ready: true, readyReason: 'KubeletReady', readyMessage: 'kubelet is posting ready status' };
@@ -48,10 +64,36 @@ export class Agent {
   private recorder: EventRecorder;
   private statusTimer: NodeJS.Timeout | undefined;
   private podInformer: Informer | undefined;
+  /** the node's fencing gate: deadline, fenced state, unfencing */
+  readonly fence: FenceGate;
+  /** whether the supervisors hold deadlines at all (three member nodes or more) */
+  readonly arming: Arming;
+  private membersTimer: NodeJS.Timeout | undefined;
+  /** pods a consistent read found gone: later (stale) informer events for them start nothing */
+  private readonly removed = new Set<string>();
 
   constructor(opts: AgentOptions) {
     this.opts = opts;
+    this.arming = new Arming(async () => {
+      // The gate's effective deadline (finite when armed, cleared when not) to every fenced container, now.
+      this.fence.refresh();
+      const d = this.fence.deadlineMs();
+      if (d !== undefined) await this.runtime?.setFenceDeadline(Number.isFinite(d) ? this.fence.deadline.nsOf(d) : 0n);
+    });
     this.recorder = new EventRecorder({ client: opts.client, source: { component: 'kubelet', host: opts.facts.name }, clock: opts.clock, log: opts.log });
+    this.fence = new FenceGate({
+      clock: opts.clock,
+      log: opts.log,
+      ...(opts.fenceAfterMs !== undefined ? { fenceAfterMs: opts.fenceAfterMs } : {}),
+      ...(opts.toMonotonicNs ? { toMonotonicNs: opts.toMonotonicNs } : {}),
+      push: (ns) => this.runtime?.setFenceDeadline(ns) ?? Promise.resolve(),
+      verify: () => this.verifyBeforeUnfence(),
+      holdUntilMs: () => this.arming.hold(),
+      onChange: (fenced) => {
+        if (!fenced) for (const w of this.workers.values()) w.kick();
+      },
+    });
+    if (opts.armFencing === 'always') this.arming.members(Infinity);
   }
 
   /** The pod as the agent's informer last saw it. */
@@ -75,7 +117,12 @@ export class Agent {
       log,
       ...(this.opts.leaseRenewMs !== undefined ? { renewMs: this.opts.leaseRenewMs } : {}),
       ...(this.opts.leaseDurationSeconds !== undefined ? { durationSeconds: this.opts.leaseDurationSeconds } : {}),
-      ...(this.opts.onRenewed ? { onRenewed: this.opts.onRenewed } : {}),
+      annotations: () => this.arming.leaseAnnotations(),
+      onRenewed: (sentAt) => {
+        this.arming.renewed();
+        this.fence.renewed(sentAt);
+        this.opts.onRenewed?.(sentAt);
+      },
     });
     this.lease.start();
     const podCidr = await this.waitForPodCidr();
@@ -84,18 +131,27 @@ export class Agent {
     this.runtime = runtime;
     await runtime.recover();
     runtime.onExit((c) => this.workers.get(c.podUid)?.containerExited(c));
+    // Before the pods are watched, so they usually find the node unfenced: the first renewal round (bounded
+    // by one renewal interval, the API may be unreachable), then the checks if it renewed.
+    await Promise.race([this.lease.firstRound, new Promise<void>((r) => this.opts.clock.setTimeout(r, this.lease!.renewMs))]);
+    await this.fence.enable();
 
     const informer = new Informer(client, PODS, { fieldSelector: `spec.nodeName=${facts.name}`, onError: (err) => log.warn({ err: String(err) }, 'pod watch failed; retrying') });
     this.podInformer = informer;
     informer.on({
       add: (p) => this.podChanged(p),
       update: (p) => this.podChanged(p),
-      delete: (p) => this.workers.get(p.metadata.uid ?? '')?.update(undefined),
+      delete: (p) => {
+        this.removed.delete(p.metadata.uid ?? '');
+        this.workers.get(p.metadata.uid ?? '')?.update(undefined);
+      },
     });
     void informer.run(this.abort.signal);
     await informer.synced;
     await this.collectOrphans();
     this.statusTimer = setInterval(() => void this.updateNodeStatus(), this.opts.nodeStatusMs ?? 10_000);
+    this.membersTimer = setInterval(() => void this.readMembers().catch((err: unknown) => log.debug({ err: String(err) }, 'member count not read')), 10_000);
+    this.membersTimer.unref();
     this.statusTimer.unref();
     this.recorder.record(this.nodeRef(), 'Normal', 'Starting', 'Starting kubelet.');
     this.recorder.record(this.nodeRef(), 'Normal', 'NodeReady', `Node ${facts.name} status is now: NodeReady`);
@@ -108,6 +164,7 @@ export class Agent {
 
   private podChanged(pod: KObject): void {
     const uid = pod.metadata.uid ?? '';
+    if (this.removed.has(uid)) return;
     let w = this.workers.get(uid);
     if (!w) {
       const phase = (pod.status as PodStatusJson | undefined)?.phase;
@@ -126,6 +183,7 @@ export class Agent {
     return new PodWorker(pod, {
       ...this.opts.workerDeps(runtime, this.recorder),
       runtime,
+      fence: this.fence,
       recorder: this.recorder,
       publish: (p, status) => publishStatus(client, p, status),
       finishDeletion: async (p) => {
@@ -138,10 +196,40 @@ export class Agent {
     });
   }
 
+  /**
+   * The checks before the node unfences (after a successful renewal): no
+   * out-of-service taint, and a consistent read of its pods; the pods that
+   * read does not hold (deleted, or bound elsewhere) are removed without
+   * being started.
+   */
+  private async verifyBeforeUnfence(): Promise<boolean> {
+    await this.readMembers();
+    const read = await readForUnfence(this.opts.client, this.opts.facts.name);
+    if (read.outOfService) {
+      this.opts.log.warn({ node: this.opts.facts.name }, 'fencing: the node has the out-of-service taint; it stays fenced until the control plane removes it');
+      return false;
+    }
+    for (const [uid, w] of this.workers) {
+      if (read.podUids.has(uid)) continue;
+      this.opts.log.info({ podUid: uid }, 'fencing: pod is gone from a consistent read; removing it');
+      this.removed.add(uid);
+      w.update(undefined);
+    }
+    if (this.runtime) await this.collectOrphans(new Set([...read.podUids, ...this.workers.keys()]));
+    return true;
+  }
+
+  /** Counts the member nodes (simulated ones excluded): fencing is armed with three or more. */
+  private async readMembers(): Promise<void> {
+    if (this.opts.armFencing === 'always') return;
+    const list = await this.opts.client.list(NODES, { labelSelector: `!${LABEL_SIMULATED}` });
+    this.arming.members(list.items.length);
+  }
+
   /** Containers and sandboxes of pods that no longer exist in the API are stopped and removed. */
-  private async collectOrphans(): Promise<void> {
+  private async collectOrphans(knownUids?: Set<string>): Promise<void> {
     const runtime = this.runtime!;
-    const known = new Set([...(this.podInformer?.items.values() ?? [])].map((p) => p.metadata.uid));
+    const known: Set<string | undefined> = knownUids ?? new Set([...(this.podInformer?.items.values() ?? [])].map((p) => p.metadata.uid));
     for (const s of runtime.listPodSandboxes()) {
       if (known.has(s.podUid)) continue;
       this.opts.log.info({ podUid: s.podUid }, 'removing the sandbox of a pod that is gone');
@@ -211,7 +299,9 @@ export class Agent {
   async stop(): Promise<void> {
     this.abort.abort();
     this.lease?.stop();
+    this.fence.stop();
     if (this.statusTimer) clearInterval(this.statusTimer);
+    if (this.membersTimer) clearInterval(this.membersTimer);
     await this.recorder.flush();
     await this.runtime?.close();
   }

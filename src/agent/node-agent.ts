@@ -44,6 +44,8 @@ export interface NodeAgentOptions {
   port?: number;
   leaseRenewMs?: number;
   leaseDurationSeconds?: number;
+  /** how long after a renewal's send time the node fences its stateful pods; default 8000 */
+  fenceAfterMs?: number;
   backoffInitialMs?: number;
   backoffMaxMs?: number;
   /** bridge name for this node's pods (several local nodes on one host need distinct ones) */
@@ -121,6 +123,7 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<RunningNodeAg
     log,
     ...(o.leaseRenewMs !== undefined ? { leaseRenewMs: o.leaseRenewMs } : {}),
     ...(o.leaseDurationSeconds !== undefined ? { leaseDurationSeconds: o.leaseDurationSeconds } : {}),
+    ...(o.fenceAfterMs !== undefined ? { fenceAfterMs: o.fenceAfterMs } : {}),
     runtime: async (podCidr) => {
       const bridge = o.bridge ?? 'hale0';
       // One prefix per node, none a prefix of another's: a hash of the node name.

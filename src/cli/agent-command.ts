@@ -20,6 +20,8 @@ export interface AgentCommandOptions {
   port: string;
   leaseRenew: string;
   leaseDuration: string;
+  /** seconds; absent: the agent's default (8) */
+  fenceAfter?: string;
   backoffInitial: string;
   backoffMax: string;
   bridge?: string;
@@ -42,6 +44,10 @@ export async function runAgent(o: AgentCommandOptions): Promise<void> {
   const pidFile = join(dataDir, 'agent.pid');
   await checkNotRunning(pidFile, `agent for data dir ${dataDir}`);
   const log = createLogger({ name: `hale-agent` }).child({ node: nodeName });
+  const leaseRenewMs = positive('--lease-renew', o.leaseRenew) * 1000;
+  const fenceAfterMs = o.fenceAfter !== undefined ? positive('--fence-after', o.fenceAfter) * 1000 : undefined;
+  // A node that fences before its next renewal is due would kill its stateful pods every round.
+  if (fenceAfterMs !== undefined && fenceAfterMs <= leaseRenewMs) throw new Error(`--fence-after ${o.fenceAfter}: must be longer than --lease-renew ${o.leaseRenew}`);
   const running = await startNodeAgent({
     server: o.server,
     token: o.token,
@@ -49,8 +55,9 @@ export async function runAgent(o: AgentCommandOptions): Promise<void> {
     dataDir,
     log,
     port: Number(o.port),
-    leaseRenewMs: positive('--lease-renew', o.leaseRenew) * 1000,
+    leaseRenewMs,
     leaseDurationSeconds: positive('--lease-duration', o.leaseDuration),
+    ...(fenceAfterMs !== undefined ? { fenceAfterMs } : {}),
     backoffInitialMs: positive('--backoff-initial', o.backoffInitial) * 1000,
     backoffMaxMs: positive('--backoff-max', o.backoffMax) * 1000,
     ...(o.nodeIp ? { nodeIp: o.nodeIp } : {}),

@@ -58,6 +58,7 @@ program
   .option('--port <port>', 'port of the agent\'s HTTPS endpoint (logs); 0 picks one', '10250')
   .option('--lease-renew <seconds>', 'how often the node Lease is renewed', '2')
   .option('--lease-duration <seconds>', 'the node Lease duration', '8')
+  .option('--fence-after <seconds>', 'how long after a lease renewal was sent the node kills its stateful pods unless it renewed again (armed with 3+ nodes)', '8')
   .option('--backoff-initial <seconds>', 'first crash-loop back-off delay', '1')
   .option('--backoff-max <seconds>', 'longest crash-loop back-off delay', '60')
   .option('--bridge <name>', 'Linux bridge for this node\'s pods', 'hale0')

@@ -19,10 +19,12 @@ import { DisruptionController } from '../controllers/disruption/disruption-contr
 import { PodGcController } from '../controllers/podgc/podgc-controller.js';
 import { TaintEvictionController } from '../controllers/tainteviction/taint-eviction-controller.js';
 import { NodeLifecycleController, type NodeLifecycleOptions } from '../controllers/nodelifecycle/node-lifecycle-controller.js';
+import { NodeFencingController, type NodeFencingOptions } from '../controllers/nodefencing/node-fencing-controller.js';
 
 /** Settings of individual controllers (flags of `hale server` / `hale up`). */
 export interface ControllerSettings {
   nodeLifecycle?: NodeLifecycleOptions;
+  nodeFencing?: NodeFencingOptions;
 }
 
 /** Every controller the manager runs, in start order. */
@@ -35,6 +37,7 @@ const CONTROLLERS: ((ctx: ControllerContext, settings: ControllerSettings) => Ru
   (ctx) => new PodGcController(ctx),
   (ctx) => new TaintEvictionController(ctx),
   (ctx, s) => new NodeLifecycleController(ctx, s.nodeLifecycle),
+  (ctx, s) => new NodeFencingController(ctx, s.nodeFencing),
 ];
 
 export interface ControllerManager {

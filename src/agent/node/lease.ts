@@ -14,6 +14,7 @@ import { LEASES } from '../../client/resources.js';
 import type { Clock, TimerHandle } from '../../lib/clock/clock.js';
 import type { Logger } from '../../lib/log/log.js';
 import { ApiError } from '../../machinery/errors.js';
+import { ANNOTATION_LEASE_REVOKED } from '../../api/fencing.js';
 
 export interface LeaseOptions {
   client: ApiClient;
@@ -24,9 +25,18 @@ export interface LeaseOptions {
   renewMs?: number;
   durationSeconds?: number;
   onRenewed?: (sentAtMonotonicMs: number) => void;
+  /** annotations every renewal carries (asked for at send time) */
+  annotations?: () => Record<string, string>;
 }
 
 export const LEASE_NAMESPACE = 'kube-node-lease';
+
+export class LeaseRevokedError extends Error {
+  constructor(node: string) {
+    super(`the Lease of node ${node} was revoked by the control plane (the node was fenced); waiting until it is released`);
+    this.name = 'LeaseRevokedError';
+  }
+}
 
 /** MicroTime as Kubernetes writes it: RFC 3339 with microseconds. */
 export function microTime(ms: number): string {
@@ -39,6 +49,9 @@ export class LeaseKeeper {
   private timer: TimerHandle | undefined;
   private stopped = false;
   private lastFailureLogged = 0;
+  private firstRoundDone!: () => void;
+  /** resolves once the first renewal round has ended, renewed or not (the agent waits for it before its first unfence check) */
+  readonly firstRound: Promise<void> = new Promise((r) => (this.firstRoundDone = r));
 
   constructor(opts: LeaseOptions) {
     this.opts = opts;
@@ -70,6 +83,7 @@ export class LeaseKeeper {
         }
       })
       .finally(() => {
+        this.firstRoundDone();
         if (!this.stopped) this.timer = this.opts.clock.setTimeout(() => this.tick(), this.renewMs);
       });
   }
@@ -84,12 +98,22 @@ export class LeaseKeeper {
         this.current = await this.opts.client.get(LEASES, LEASE_NAMESPACE, this.opts.nodeName);
       } catch (err) {
         if (!(err instanceof ApiError && err.code === 404)) throw err;
-        this.current = await this.opts.client.create(LEASES, LEASE_NAMESPACE, this.fresh(renewTime, durationSeconds));
+        const lease = this.fresh(renewTime, durationSeconds);
+        const annotations = this.opts.annotations?.();
+        if (annotations) lease.metadata.annotations = annotations;
+        this.current = await this.opts.client.create(LEASES, LEASE_NAMESPACE, lease);
         this.opts.onRenewed?.(sentAt);
         return;
       }
     }
+    if (this.current.metadata.annotations?.[ANNOTATION_LEASE_REVOKED]) {
+      // The control plane fenced this node: never renew a revoked Lease; it is deleted once the node's pods are gone.
+      this.current = undefined;
+      throw new LeaseRevokedError(this.opts.nodeName);
+    }
     const next: KObject = structuredClone(this.current);
+    const annotations = this.opts.annotations?.();
+    if (annotations) next.metadata.annotations = { ...next.metadata.annotations, ...annotations };
     next.spec = { ...(next.spec as object), holderIdentity: this.opts.nodeName, leaseDurationSeconds: durationSeconds, renewTime };
     const uid = this.opts.nodeUid();
     if (uid && !next.metadata.ownerReferences?.length) next.metadata.ownerReferences = [{ apiVersion: 'v1', kind: 'Node', name: this.opts.nodeName, uid }];

@@ -2,7 +2,8 @@
 // argv from command + args (`$(VAR)`-expanded), the environment (HOSTNAME
 // and a default PATH/HOME as container runtimes set them, then the pod's
 // env), mounts, user, resource limits and the log path
-// `<logRoot>/<ns>_<pod>_<uid>/<container>/<attempt>.log` (kubelet's layout).
+// `<logRoot>/<ns>_<pod>_<uid>/<container>/<attempt>.log` (kubelet's layout),
+// and `fence` for the containers of fenced pods (fencing/fenced-pod.ts).
 //
 // hale's process runtime has no image to read an entrypoint from, so a
 // container with neither command nor args cannot run: that is a
@@ -13,6 +14,7 @@ import type { KObject } from '../../api/object.js';
 import { ContainerStartError, type ContainerConfig, type Mount } from '../runtime/runtime.js';
 import { containerEnv, quantityValue, type EnvSources } from './env.js';
 import { expand } from './expand.js';
+import { isFencedPod } from '../fencing/fenced-pod.js';
 import type { Container, PodSpec } from './pod-types.js';
 
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -80,6 +82,7 @@ export async function buildContainerConfig(input: ConfigInput): Promise<Containe
     logPath: containerLogPath(input.logRoot, input.pod, c.name, input.attempt),
     labels: input.labels,
   };
+  if (isFencedPod(input.pod)) cfg.fence = true;
   if (c.workingDir) cfg.workingDir = c.workingDir;
   if (uid !== undefined) cfg.runAsUser = uid;
   if (gid !== undefined) cfg.runAsGroup = gid;

@@ -10,6 +10,11 @@
 //
 // The runtime is the source of truth for what ran: restart counts and last
 // states come from it, so an agent restart loses nothing.
+//
+// Fencing: while the node is fenced (deps.fence), no container of a fenced
+// pod (a StatefulSet's, or one with a claim) is started or restarted: it
+// waits with reason NodeFenced. The agent kicks every worker when the node
+// unfences; restartPolicy applies again from there.
 
 import type { KObject } from '../../api/object.js';
 import type { Clock, TimerHandle } from '../../lib/clock/clock.js';
@@ -18,6 +23,7 @@ import type { EventRecorder } from '../../client/event-recorder.js';
 import { ContainerStartError, type ContainerInfo, type Runtime, type SandboxInfo } from '../runtime/runtime.js';
 import { BACK_OFF_REASON, CRASH_LOOP_BACK_OFF_REASON, backOffEventMessage, crashLoopBackOffMessage, podDescription } from '../../lib/backoff/messages.js';
 import { computePodStatus, type ContainerView, type Waiting } from './pod-status.js';
+import { isFencedPod } from '../fencing/fenced-pod.js';
 import type { Container, Handler, PodSpec, PodStatusJson } from './pod-types.js';
 
 /** how long a freshly started container must stay up before it counts as ready */
@@ -48,8 +54,20 @@ export interface ProbeCallbacks {
 
 export type ProbeFactory = (pod: KObject, c: Container, info: ContainerInfo, podIP: string, cb: ProbeCallbacks) => ProbeHandle;
 
+/** The node's fencing gate (fencing/fence-gate.ts) as a worker sees it. */
+export interface NodeFence {
+  /** no fenced container may start now */
+  readonly fenced: boolean;
+  /** why, for the waiting message */
+  readonly reason: string;
+}
+
+export const NODE_FENCED_REASON = 'NodeFenced';
+
 export interface PodWorkerDeps {
   runtime: Runtime;
+  /** absent: the node never fences (tests, simulated nodes) */
+  fence?: NodeFence;
   clock: Clock;
   recorder: EventRecorder;
   log: Logger;
@@ -84,6 +102,8 @@ export class PodWorker {
   private readonly probes = new Map<string, ProbeHandle>();
   private readonly killing = new Set<string>();
   private readonly backoffNoted = new Map<string, number>();
+  /** containers whose NodeFenced event was recorded in the current fenced spell */
+  private readonly fenceNoted = new Set<string>();
   private terminal: 'Succeeded' | 'Failed' | undefined;
   private terminated = false;
   private deletionFinished = false;
@@ -270,6 +290,7 @@ export class PodWorker {
 
   private async startOrBackoff(pod: KObject, c: Container, latest: ContainerInfo | undefined, sandbox: SandboxInfo): Promise<void> {
     if (this.finished) return; // halted (agent shutdown): nothing new starts
+    if (this.fencedNow(pod, c)) return;
     const key = `${this.uid}/${c.name}`;
     if (latest?.state === 'exited') {
       const finished = latest.finishedAt?.getTime() ?? this.deps.clock.now();
@@ -298,6 +319,8 @@ export class PodWorker {
       this.later(2000);
       return;
     }
+    // The node may have fenced while the container was being configured.
+    if (this.fencedNow(pod, c)) return;
     this.waiting.delete(c.name);
     const info = await this.deps.runtime.startContainer(sandbox.id, cfg);
     this.startedSeen.set(info.id, this.deps.clock.monotonic());
@@ -314,6 +337,26 @@ export class PodWorker {
         onKill: (kind, grace, message) => this.killForProbe(pod, c, info, grace, message),
       }),
     );
+  }
+
+  /**
+   * True (and the container waits with NodeFenced) when `c` belongs to a
+   * fenced pod and the node is fenced. No wake-up is planned: the agent kicks
+   * every worker when the node unfences.
+   */
+  private fencedNow(pod: KObject, c: Container): boolean {
+    const fence = this.deps.fence;
+    if (!fence?.fenced || !isFencedPod(pod)) {
+      this.fenceNoted.delete(c.name);
+      return false;
+    }
+    const node = (pod.spec as PodSpec).nodeName ?? 'this node';
+    this.waiting.set(c.name, { reason: NODE_FENCED_REASON, message: `node ${node} is fenced: ${fence.reason}; the container starts once the node has renewed its lease and confirmed its pods` });
+    if (!this.fenceNoted.has(c.name)) {
+      this.fenceNoted.add(c.name);
+      this.deps.recorder.record(pod, 'Warning', NODE_FENCED_REASON, `Container ${c.name} not started: node ${node} is fenced (${fence.reason})`, fieldPath(pod, c.name));
+    }
+    return true;
   }
 
   private killForProbe(pod: KObject, c: Container, info: ContainerInfo, graceSeconds: number | undefined, message: string): void {
@@ -466,10 +509,20 @@ export class PodWorker {
     if (this.terminal) input.terminal = this.terminal;
     const status = computePodStatus(input);
     const key = JSON.stringify({ ...status, conditions: status.conditions?.map((c) => ({ ...c, lastTransitionTime: undefined })) });
-    if (key === this.lastPublished) return;
+    // Published already, unless someone else changed it since (the node
+    // lifecycle controller marks pods not ready when the node goes silent).
+    if (key === this.lastPublished && apiAgrees(pod, status)) return;
     await this.deps.publish(pod, status);
     this.lastPublished = key;
   }
+}
+
+/** Whether the pod object already shows the phase and kubelet conditions of `status`. */
+function apiAgrees(pod: KObject, status: PodStatusJson): boolean {
+  const api = (pod.status ?? {}) as PodStatusJson;
+  if (api.phase !== status.phase) return false;
+  const have = new Map((api.conditions ?? []).map((c) => [c.type, c.status]));
+  return (status.conditions ?? []).every((c) => have.get(c.type) === c.status);
 }
 
 export function shouldRestart(policy: string, exitCode: number): boolean {

@@ -10,7 +10,9 @@
 //   that still run (adopted, not restarted) and the last exited instance of
 //   each name, so restart counts and `--previous` logs survive;
 // - an exit is reported once through `onExit`, including exits that happened
-//   while nobody listened (reported by `recover()`).
+//   while nobody listened (reported by `recover()`);
+// - a container started with `fence` never runs past the last fencing
+//   deadline it was given, whether or not the agent is alive.
 
 export interface SandboxConfig {
   podUid: string;
@@ -81,7 +83,7 @@ export interface ContainerInfo {
   startedAt?: Date;
   finishedAt?: Date;
   exitCode?: number;
-  /** Completed | Error | OOMKilled | StartError | ContainerStatusUnknown */
+  /** Completed | Error | OOMKilled | StartError | ContainerStatusUnknown | Fenced (killed at the node's fencing deadline) */
   reason?: string;
   message?: string;
   logPath: string;
@@ -118,9 +120,21 @@ export interface Runtime {
   /** Runs a command inside a running container (exec probes, preStop hooks). */
   exec(id: string, argv: string[], timeoutMs: number): Promise<ExecResult>;
   onExit(listener: (c: ContainerInfo) => void): void;
+  /**
+   * The node's fencing deadline (absolute CLOCK_MONOTONIC ns): handed to the
+   * supervisor of every running container started with `fence`, which kills
+   * the container at that instant on its own; a fenced container started
+   * later starts with it (one started before any deadline was set starts
+   * with an expired one). Runtimes without supervisors record it.
+   */
+  setFenceDeadline(monotonicNs: bigint): Promise<void>;
   /** Stops watching; leaves containers running (static stability). */
   close(): Promise<void>;
 }
+
+/** ContainerInfo.reason of a container its supervisor killed at the node's fencing deadline */
+export const FENCED_REASON = 'Fenced';
+export const FENCED_MESSAGE = "The container was killed at the node's fencing deadline: the node could not renew its lease in time";
 
 /** The container could not be started: reported as waiting reason + message, or terminated StartError. */
 export class ContainerStartError extends Error {

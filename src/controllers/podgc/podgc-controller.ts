@@ -25,8 +25,10 @@ import { isPodTerminal, nodeNameOf } from '../../controller/pod-state.js';
 import type { TimerHandle } from '../../lib/clock/clock.js';
 import type { Logger } from '../../lib/log/log.js';
 import { ApiError } from '../../machinery/errors.js';
+import { forceDeletePod, markFailedAndForceDelete, type PodCondition } from '../../controller/force-delete.js';
 
-export const OUT_OF_SERVICE_TAINT = 'node.kubernetes.io/out-of-service';
+export { OUT_OF_SERVICE_TAINT } from '../../api/fencing.js';
+import { OUT_OF_SERVICE_TAINT } from '../../api/fencing.js';
 
 export interface PodGcOptions {
   /** terminated pods kept before the oldest are deleted (default 12,500; 0 disables) */
@@ -37,13 +39,7 @@ export interface PodGcOptions {
   quarantineMs?: number;
 }
 
-interface Condition {
-  type: string;
-  status: string;
-  reason?: string;
-  message?: string;
-  lastTransitionTime?: string;
-}
+type Condition = PodCondition;
 
 function rfc3339(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
@@ -197,28 +193,11 @@ export class PodGcController implements RunnableController {
     }
   }
 
-  /** markFailedAndDeletePodWithCondition: a pod that is not terminal becomes Failed (with `condition`), then it is force-deleted. */
-  private async markFailedAndDelete(pod: KObject, condition: Condition | undefined): Promise<void> {
-    if (!isPodTerminal(pod) || condition) {
-      const status = { ...((pod.status ?? {}) as Record<string, unknown>) };
-      if (!isPodTerminal(pod)) status.phase = 'Failed';
-      if (condition) status.conditions = [...conditions(pod).filter((c) => c.type !== condition.type), { ...condition, lastTransitionTime: rfc3339(this.ctx.clock.now()) }];
-      try {
-        await this.ctx.client.update(PODS, { ...pod, status }, 'status');
-      } catch (err) {
-        // Gone already, or changed meanwhile: the delete below (uid-pinned) or the next pass decides.
-        if (!(err instanceof ApiError && (err.code === 404 || err.code === 409))) throw err;
-      }
-    }
-    await this.forceDelete(pod);
+  private markFailedAndDelete(pod: KObject, condition: PodCondition | undefined): Promise<void> {
+    return markFailedAndForceDelete(this.ctx.client, pod, condition, rfc3339(this.ctx.clock.now()));
   }
 
-  private async forceDelete(pod: KObject): Promise<void> {
-    try {
-      await this.ctx.client.delete(PODS, pod.metadata.namespace ?? '', pod.metadata.name ?? '', { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid ?? '' } });
-    } catch (err) {
-      if (err instanceof ApiError && (err.code === 404 || err.code === 409)) return;
-      throw err;
-    }
+  private forceDelete(pod: KObject): Promise<void> {
+    return forceDeletePod(this.ctx.client, pod);
   }
 }

@@ -12,6 +12,12 @@
 // also starts the pod network's warm pool (sandboxes made ahead, so a new
 // pod's `runPodSandbox` is a few file operations) and `close()` stops
 // refilling it; its entries stay for the next start or `hale down`.
+//
+// Fencing: a container started with `fence` gets containers/<id>/deadline
+// written before its supervisor starts (so it never runs without one), and
+// `setFenceDeadline` rewrites it for every running fenced container and
+// wakes the supervisor (SIGHUP). Deadline writes are serialized, so an older
+// deadline never lands after a newer one.
 
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -19,13 +25,13 @@ import { mkdir, readdir, readFile, rm, writeFile, rename } from 'node:fs/promise
 import { dirname, join } from 'node:path';
 import type { Clock } from '../../../lib/clock/clock.js';
 import type { Logger } from '../../../lib/log/log.js';
-import type { ContainerConfig, ContainerInfo, ExecResult, Runtime, SandboxConfig, SandboxInfo } from '../runtime.js';
+import { FENCED_MESSAGE, FENCED_REASON, type ContainerConfig, type ContainerInfo, type ExecResult, type Runtime, type SandboxConfig, type SandboxInfo } from '../runtime.js';
 import { createCgroup, removeCgroup, type ContainerCgroup } from './cgroups.js';
 import { HostIpam } from './host-ipam.js';
 import { hostsFileContent, rootfsMounts } from './rootfs.js';
 import { execIn } from './supervision/exec.js';
 import type { SupervisorSpec } from './supervision/spec.js';
-import { isExit, readState, signalKill, signalStop, startSupervised, watchExit, StartError, type ExitState } from './supervision/supervisor.js';
+import { isExit, readState, signalKill, signalStop, startSupervised, watchExit, writeDeadline, StartError, type ExitState } from './supervision/supervisor.js';
 
 export interface PodNetworkLike {
   setup(podUid: string): Promise<{ ip: string; netnsPath: string }>;
@@ -70,6 +76,8 @@ interface ContainerRecord {
   env: [string, string][];
   uid?: number;
   gid?: number;
+  /** killed by its supervisor at the node's fencing deadline */
+  fence?: boolean;
   waiter?: Promise<void>;
 }
 
@@ -97,6 +105,10 @@ export class ProcessRuntime implements Runtime {
   private readonly listeners: ((c: ContainerInfo) => void)[] = [];
   private readonly ipam: HostIpam;
   private closed = false;
+  /** the node's fencing deadline (CLOCK_MONOTONIC ns) as last set */
+  private fenceDeadlineNs: bigint | undefined;
+  /** deadline writes to running supervisors, one at a time */
+  private fenceWrites: Promise<void> = Promise.resolve();
 
   constructor(opts: ProcessRuntimeOptions) {
     this.opts = opts;
@@ -237,6 +249,7 @@ export class ProcessRuntime implements Runtime {
     const rec: ContainerRecord = { info, hostname: sb.hostname, cgroupDirs: cg?.dirs ?? [], env: cfg.env };
     if (cfg.runAsUser !== undefined) rec.uid = cfg.runAsUser;
     if (cfg.runAsGroup !== undefined) rec.gid = cfg.runAsGroup;
+    if (cfg.fence) rec.fence = true;
     this.containers.set(id, rec);
     await writeJson(join(dir, 'config.json'), rec);
 
@@ -271,6 +284,8 @@ export class ProcessRuntime implements Runtime {
       }
     } else if (cfg.workingDir === undefined) spec.cwd = process.cwd();
 
+    // The supervisor reads its deadline when it starts: it must be there first.
+    const startDeadline = cfg.fence ? await this.writeStartDeadline(dir) : undefined;
     try {
       const started = await startSupervised(spec, { binary: this.opts.supervisorBinary });
       info.state = 'running';
@@ -279,6 +294,8 @@ export class ProcessRuntime implements Runtime {
       rec.supervisorPid = started.supervisorPid;
       await writeJson(join(dir, 'config.json'), rec);
       rec.waiter = this.track(rec, started.exited);
+      // A deadline set while the supervisor was starting was not handed to it.
+      if (cfg.fence && this.fenceDeadlineNs !== undefined && this.fenceDeadlineNs !== startDeadline) void this.queueDeadlineWrite([rec]);
     } catch (err) {
       if (!(err instanceof StartError)) throw err;
       const now = new Date(this.opts.clock.now());
@@ -319,6 +336,9 @@ export class ProcessRuntime implements Runtime {
     } else if (s.startError) {
       info.reason = 'StartError';
       info.message = s.startError;
+    } else if (s.fenced) {
+      info.reason = FENCED_REASON;
+      info.message = FENCED_MESSAGE;
     } else if (s.oomKilled) info.reason = 'OOMKilled';
     else info.reason = info.exitCode === 0 ? 'Completed' : 'Error';
     await writeJson(join(this.containerDir(info.id), 'config.json'), rec).catch((err: NodeJS.ErrnoException) => {
@@ -385,6 +405,44 @@ export class ProcessRuntime implements Runtime {
 
   onExit(listener: (c: ContainerInfo) => void): void {
     this.listeners.push(listener);
+  }
+
+  setFenceDeadline(monotonicNs: bigint): Promise<void> {
+    this.fenceDeadlineNs = monotonicNs;
+    return this.queueDeadlineWrite([...this.containers.values()]);
+  }
+
+  /** Hands the current deadline to the running fenced containers among `recs`, after the writes queued before; never rejects. */
+  private queueDeadlineWrite(recs: ContainerRecord[]): Promise<void> {
+    const write = async (): Promise<void> => {
+      const ns = this.fenceDeadlineNs;
+      if (ns === undefined) return;
+      const targets = recs.filter((r) => r.fence && r.info.state === 'running' && r.supervisorPid);
+      await Promise.all(
+        targets.map((r) =>
+          writeDeadline(this.containerDir(r.info.id), r.supervisorPid!, ns).catch((err: NodeJS.ErrnoException) => {
+            // Removed meanwhile: nothing left to fence.
+            if (err.code === 'ENOENT') return;
+            this.opts.log.warn({ err: String(err), container: r.info.id, pod: r.info.podUid }, 'fencing deadline not handed to the supervisor; it keeps the previous one');
+          }),
+        ),
+      );
+    };
+    // Never rejects: a failed write is logged and the queue goes on (that supervisor keeps an earlier deadline).
+    this.fenceWrites = this.fenceWrites.then(write).catch((err: unknown) => this.opts.log.warn({ err: String(err) }, 'fencing deadline write failed'));
+    return this.fenceWrites;
+  }
+
+  /** The deadline file a fenced container starts with; without a deadline yet, an expired one (fail safe). */
+  private async writeStartDeadline(dir: string): Promise<bigint> {
+    let ns = this.fenceDeadlineNs;
+    if (ns === undefined) {
+      this.opts.log.warn({ dir }, 'fenced container started before any fencing deadline was set: it starts with an expired one');
+      ns = 1n;
+    }
+    await writeFile(join(dir, 'deadline.tmp'), ns.toString());
+    await rename(join(dir, 'deadline.tmp'), join(dir, 'deadline'));
+    return ns;
   }
 
   async close(): Promise<void> {

@@ -3,10 +3,12 @@
 // with 143 (or 137 when `ignoreTerm` is set and the grace runs out on the
 // injected clock). It keeps the Runtime contract (ids never reused, exits
 // reported once through onExit) so the worker's logic is tested in
-// milliseconds; end-to-end tests use the real process runtime.
+// milliseconds; end-to-end tests use the real process runtime. Fencing
+// deadlines are recorded (`fenceDeadlines`), not enforced: a test plays the
+// supervisor with `fenceKill(id)`.
 
 import type { Clock } from '../../../lib/clock/clock.js';
-import type { ContainerConfig, ContainerInfo, ExecResult, Runtime, SandboxConfig, SandboxInfo } from '../runtime.js';
+import { FENCED_MESSAGE, FENCED_REASON, type ContainerConfig, type ContainerInfo, type ExecResult, type Runtime, type SandboxConfig, type SandboxInfo } from '../runtime.js';
 
 export class MemoryRuntime implements Runtime {
   readonly name = 'memory';
@@ -14,6 +16,8 @@ export class MemoryRuntime implements Runtime {
   readonly containers = new Map<string, ContainerInfo>();
   readonly started: ContainerConfig[] = [];
   readonly ignoreTerm = new Set<string>();
+  /** every deadline handed to setFenceDeadline, in order */
+  readonly fenceDeadlines: bigint[] = [];
   private readonly listeners: ((c: ContainerInfo) => void)[] = [];
   private readonly stopWaiters = new Map<string, () => void>();
   private seq = 0;
@@ -46,15 +50,25 @@ export class MemoryRuntime implements Runtime {
   }
 
   /** The container's process ended with `code`. */
-  exit(id: string, code: number): void {
+  exit(id: string, code: number, reason?: string, message?: string): void {
     const c = this.containers.get(id);
     if (!c || c.state !== 'running') return;
     c.state = 'exited';
     c.exitCode = code;
-    c.reason = code === 0 ? 'Completed' : 'Error';
+    c.reason = reason ?? (code === 0 ? 'Completed' : 'Error');
+    if (message) c.message = message;
     c.finishedAt = new Date(this.clock.now());
     this.stopWaiters.get(id)?.();
     for (const l of this.listeners) l({ ...c });
+  }
+
+  /** What a supervisor does at the fencing deadline: SIGKILL, recorded as fenced. */
+  fenceKill(id: string): void {
+    this.exit(id, 137, FENCED_REASON, FENCED_MESSAGE);
+  }
+
+  async setFenceDeadline(monotonicNs: bigint): Promise<void> {
+    this.fenceDeadlines.push(monotonicNs);
   }
 
   running(name: string): ContainerInfo | undefined {

@@ -1,0 +1,82 @@
+// The fencing controller's own view of each node's Lease, on the control
+// plane's monotonic clock: when it last saw a renewal (a new resourceVersion
+// — never the `renewTime` another clock wrote) and since when the node has
+// renewed without a gap longer than its lease duration. Every node is fresh
+// when the controller starts: a restart never makes anyone look dead, and
+// nobody counts as healthy for the quorum until it has renewed on this
+// controller's watch for the required time.
+
+import type { Clock } from '../../lib/clock/clock.js';
+
+interface Seen {
+  at: number;
+  version: string;
+  healthySince: number;
+  durationMs: number;
+}
+
+export class LeaseWatch {
+  private readonly seen = new Map<string, Seen>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly defaultDurationMs: number,
+  ) {}
+
+  observe(node: string, version: string, durationSeconds: number | undefined): void {
+    const now = this.clock.monotonic();
+    const durationMs = durationSeconds && durationSeconds > 0 ? durationSeconds * 1000 : this.defaultDurationMs;
+    const s = this.seen.get(node);
+    if (!s) {
+      this.seen.set(node, { at: now, version, healthySince: now, durationMs });
+      return;
+    }
+    s.durationMs = durationMs;
+    if (version === s.version) return;
+    // A renewal after a gap longer than the lease duration starts a new healthy stretch.
+    if (now - s.at > s.durationMs) s.healthySince = now;
+    s.at = now;
+    s.version = version;
+  }
+
+  forget(node: string): void {
+    this.seen.delete(node);
+  }
+
+  refreshAll(): void {
+    const now = this.clock.monotonic();
+    for (const s of this.seen.values()) {
+      s.at = now;
+      s.healthySince = now;
+    }
+  }
+
+  /** The Lease version the silence is timed from (a revocation must compare-and-swap against exactly it). */
+  version(node: string): string | undefined {
+    return this.seen.get(node)?.version;
+  }
+
+  silentMs(node: string): number {
+    const s = this.seen.get(node);
+    return s ? this.clock.monotonic() - s.at : 0;
+  }
+
+  /** Renewing now, and without a gap for at least `forMs`. */
+  healthy(node: string, forMs: number): boolean {
+    const s = this.seen.get(node);
+    if (!s) return false;
+    const now = this.clock.monotonic();
+    return now - s.at < s.durationMs && now - s.healthySince >= forMs;
+  }
+
+  /** Milliseconds until one of `edges` (after the last renewal or the healthy stretch start) is crossed by some node. */
+  msUntilNext(afterRenewal: number[], afterHealthy: number[]): number {
+    const now = this.clock.monotonic();
+    let next = Infinity;
+    for (const s of this.seen.values()) {
+      for (const e of afterRenewal) if (s.at + e > now) next = Math.min(next, s.at + e - now);
+      for (const e of [...afterHealthy, s.durationMs]) if (s.healthySince + e > now) next = Math.min(next, s.healthySince + e - now);
+    }
+    return next;
+  }
+}

@@ -1,0 +1,260 @@
+// The control plane's half of fencing (DESIGN.md, Fencing; docs/fencing.md):
+// what lets a lost node's StatefulSet pods and RWO volumes move without a
+// person, and never while the old copy may still run.
+//
+// A node is fenced when its agent said with its last renewal that it holds
+// its fenced containers to a deadline (`hale.dev/fencing-armed`), this
+// controller has not seen its Lease renewed for
+// `fenceAfterMs + marginMs` (8 s + 4 s) on its own clock, and only while a
+// strict majority of the members is healthy (quorum.ts). By then the node's
+// agent has killed its fenced containers itself: its supervisors hold a
+// deadline of (send time of its last successful renewal + fenceAfter), and
+// that renewal was sent before this controller saw it. In order:
+//
+// 1. revoke the Lease: a compare-and-swap against exactly the version the
+//    silence was timed from (a renewal that lands meanwhile wins, and the
+//    node is left alone); the annotation `hale.dev/revoked` makes the agent
+//    stop renewing it, and a late renewal fails on the version;
+// 2. mark the node out of service (`node.kubernetes.io/out-of-service`
+//    NoExecute, and the annotation `hale.dev/fenced` that says the taint is
+//    this controller's) and record `NodeFenced`;
+// 3. force-delete every pod bound to the node (Failed, DisruptionTarget);
+//    the workload controllers recreate them elsewhere at once — a
+//    StatefulSet's pod included, since its old object is gone;
+// 4. once no pod is bound to the node any more: remove the taint and the
+//    annotation, and delete the Lease. The agent, when it is back, creates a
+//    fresh Lease and starts fenced until it has read its pods from the API.
+//
+// The state lives in the API (the revoked Lease, the node's annotation), so a
+// controller that restarts mid-way finishes the job.
+
+import type { KObject } from '../../api/object.js';
+import type { EventRecorder } from '../../client/event-recorder.js';
+import type { Informer } from '../../client/informer.js';
+import { LEASES, NODES, PODS } from '../../client/resources.js';
+import type { ControllerContext, RunnableController } from '../../controller/context.js';
+import { markFailedAndForceDelete } from '../../controller/force-delete.js';
+import { nodeNameOf } from '../../controller/pod-state.js';
+import type { TimerHandle } from '../../lib/clock/clock.js';
+import type { Logger } from '../../lib/log/log.js';
+import { ApiError } from '../../machinery/errors.js';
+import { ANNOTATION_FENCING_ARMED, ANNOTATION_LEASE_REVOKED as ANNOTATION_REVOKED, ANNOTATION_NODE_FENCED as ANNOTATION_FENCED, OUT_OF_SERVICE_TAINT } from '../../api/fencing.js';
+import { LeaseWatch } from './lease-watch.js';
+import { isMember, strictMajority } from './quorum.js';
+
+const LEASE_NAMESPACE = 'kube-node-lease';
+const BY_NODE = 'nodeName';
+
+export interface NodeFencingOptions {
+  /** the agents' fenceAfter: how long after its last renewal's send time an agent kills its fenced containers (ms, default 8 s) */
+  fenceAfterMs?: number;
+  /** extra wait for clock-rate drift, kill latency and pauses (ms, default 4 s) */
+  marginMs?: number;
+  /** lifetime of a peer grant (ms, default 6 s) */
+  grantExpiryMs?: number;
+  /** drift allowance on top of the grant lifetime before a node counts as healthy (ms, default 1 s) */
+  driftMarginMs?: number;
+  /** a pass at least this often (ms, default 5 s) */
+  periodMs?: number;
+}
+
+function rfc3339(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+interface Taint {
+  key: string;
+  value?: string;
+  effect: string;
+  timeAdded?: string;
+}
+
+export class NodeFencingController implements RunnableController {
+  readonly name = 'node-fencing-controller';
+  private readonly ctx: ControllerContext;
+  private readonly log: Logger;
+  private readonly recorder: EventRecorder;
+  private readonly nodes: Informer;
+  private readonly leases: Informer;
+  private readonly pods: Informer;
+  private readonly watch: LeaseWatch;
+  private readonly fenceAtMs: number;
+  private readonly healthyAfterMs: number;
+  private readonly periodMs: number;
+  private started = false;
+  private running: Promise<void> | undefined;
+  private dirty = false;
+  private timer: TimerHandle | undefined;
+
+  constructor(ctx: ControllerContext, opts: NodeFencingOptions = {}) {
+    this.ctx = ctx;
+    this.log = ctx.log.child({ controller: this.name });
+    this.recorder = ctx.recorder('node-controller');
+    this.fenceAtMs = (opts.fenceAfterMs ?? 8000) + (opts.marginMs ?? 4000);
+    this.healthyAfterMs = (opts.grantExpiryMs ?? 6000) + (opts.driftMarginMs ?? 1000);
+    this.periodMs = opts.periodMs ?? 5000;
+    this.watch = new LeaseWatch(ctx.clock, 40_000);
+    this.nodes = ctx.informers.for(NODES);
+    this.pods = ctx.informers.for(PODS);
+    this.pods.addIndex(BY_NODE, (p) => [nodeNameOf(p)]);
+    this.leases = ctx.informers.for(LEASES);
+    this.leases.on({
+      add: (l) => this.leaseSeen(l),
+      update: (l) => this.leaseSeen(l),
+      delete: (l) => {
+        if (l.metadata.namespace === LEASE_NAMESPACE) this.watch.forget(l.metadata.name ?? '');
+      },
+    });
+    // A fenced node's last pod going away lets step 4 run.
+    this.pods.on({ delete: (p) => (this.fencedNode(nodeNameOf(p)) ? void this.kick() : undefined) });
+  }
+
+  start(): void {
+    this.watch.refreshAll();
+    this.started = true;
+    void this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    this.timer?.cancel();
+    await this.running;
+  }
+
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  kick(): Promise<void> {
+    if (!this.started) return Promise.resolve();
+    if (this.running) {
+      this.dirty = true;
+      return this.running;
+    }
+    this.timer?.cancel();
+    this.running = this.pass()
+      .catch((err: unknown) => {
+        this.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'fencing pass failed; retrying');
+        this.dirty = true;
+      })
+      .finally(() => {
+        this.running = undefined;
+        if (!this.started) return;
+        const again = this.dirty;
+        this.dirty = false;
+        const ms = again ? 200 : Math.min(this.periodMs, this.watch.msUntilNext([this.fenceAtMs], [this.healthyAfterMs]));
+        this.timer = this.ctx.clock.setTimeout(() => void this.kick(), Math.max(0, ms));
+      });
+    return this.running;
+  }
+
+  private leaseSeen(lease: KObject): void {
+    if (lease.metadata.namespace !== LEASE_NAMESPACE || lease.metadata.annotations?.[ANNOTATION_REVOKED]) return;
+    const duration = (lease.spec as { leaseDurationSeconds?: number } | undefined)?.leaseDurationSeconds;
+    this.watch.observe(lease.metadata.name ?? '', lease.metadata.resourceVersion ?? '', duration);
+  }
+
+  private fencedNode(name: string): boolean {
+    return !!name && !!this.nodes.get(name)?.metadata.annotations?.[ANNOTATION_FENCED];
+  }
+
+  private async pass(): Promise<void> {
+    const nodes = [...this.nodes.items.values()];
+    const members = nodes.filter((n) => isMember(n.metadata.labels));
+    const healthy = members.filter((n) => this.watch.healthy(n.metadata.name ?? '', this.healthyAfterMs)).length;
+    const quorum = strictMajority(healthy, members.length);
+    for (const node of nodes) {
+      const name = node.metadata.name ?? '';
+      const lease = this.leases.get(`${LEASE_NAMESPACE}/${name}`);
+      if (lease?.metadata.annotations?.[ANNOTATION_REVOKED] || node.metadata.annotations?.[ANNOTATION_FENCED]) {
+        await this.finish(node, lease);
+        continue;
+      }
+      if (!lease || this.watch.silentMs(name) < this.fenceAtMs) continue;
+      // An agent that did not hold its containers to a deadline may still run them: never fence it.
+      if (lease.metadata.annotations?.[ANNOTATION_FENCING_ARMED] !== 'true') continue;
+      if (!quorum) {
+        this.log.debug({ node: name, healthy, members: members.length }, 'node is silent but no majority is healthy: not fencing');
+        continue;
+      }
+      await this.fence(node, lease, healthy, members.length);
+    }
+  }
+
+  private async fence(node: KObject, lease: KObject, healthy: number, members: number): Promise<void> {
+    const name = node.metadata.name ?? '';
+    const version = this.watch.version(name);
+    // Step 1: revoke exactly the Lease version the silence was timed from.
+    if (lease.metadata.resourceVersion !== version) return;
+    const silentMs = Math.round(this.watch.silentMs(name));
+    try {
+      await this.ctx.client.update(LEASES, { ...lease, metadata: { ...lease.metadata, annotations: { ...lease.metadata.annotations, [ANNOTATION_REVOKED]: rfc3339(this.ctx.clock.now()) } } });
+    } catch (err) {
+      if (err instanceof ApiError && (err.code === 409 || err.code === 404)) return; // it renewed (or left) meanwhile
+      throw err;
+    }
+    this.log.warn({ node: name, silentMs, healthy, members }, 'node silent past its fencing deadline: lease revoked, marking it out of service');
+    this.recorder.record({ apiVersion: 'v1', kind: 'Node', metadata: { name, uid: name } }, 'Warning', 'NodeFenced', `Node ${name} has not renewed its lease for ${(silentMs / 1000).toFixed(1)} s, past its fencing deadline: lease revoked, node marked out of service, its pods are deleted so they can start elsewhere`);
+    await this.finish(node, await this.ctx.client.get(LEASES, LEASE_NAMESPACE, name));
+  }
+
+  /** Steps 2–4 for a node whose Lease is revoked (idempotent). */
+  private async finish(node: KObject, lease: KObject | undefined): Promise<void> {
+    const name = node.metadata.name ?? '';
+    const nowIso = rfc3339(this.ctx.clock.now());
+    const pods = this.pods.byIndex(BY_NODE, name);
+    if (lease?.metadata.annotations?.[ANNOTATION_REVOKED] && !node.metadata.annotations?.[ANNOTATION_FENCED]) {
+      await this.updateNode(name, (n) => {
+        const taints = ((n.spec as { taints?: Taint[] } | undefined)?.taints ?? []).filter((t) => t.key !== OUT_OF_SERVICE_TAINT);
+        taints.push({ key: OUT_OF_SERVICE_TAINT, value: 'nodeshutdown', effect: 'NoExecute', timeAdded: nowIso });
+        n.spec = { ...(n.spec as object), taints };
+        n.metadata.annotations = { ...n.metadata.annotations, [ANNOTATION_FENCED]: nowIso };
+      });
+    }
+    for (const pod of pods) {
+      this.log.info({ node: name, pod: `${pod.metadata.namespace}/${pod.metadata.name}` }, 'force deleting a pod of a fenced node');
+      await markFailedAndForceDelete(this.ctx.client, pod, { type: 'DisruptionTarget', status: 'True', reason: 'DeletionByPodGC', message: `Node ${name} was fenced and is out of service` }, nowIso);
+    }
+    if (pods.length) {
+      this.dirty = true; // step 4 once the deletes are in the cache
+      return;
+    }
+    // Step 4: nothing of the node is left in the API; let it come back.
+    await this.updateNode(name, (n) => {
+      const taints = ((n.spec as { taints?: Taint[] } | undefined)?.taints ?? []).filter((t) => t.key !== OUT_OF_SERVICE_TAINT);
+      n.spec = { ...(n.spec as object), taints };
+      const annotations = { ...n.metadata.annotations };
+      delete annotations[ANNOTATION_FENCED];
+      n.metadata.annotations = annotations;
+    });
+    if (lease) {
+      try {
+        await this.ctx.client.delete(LEASES, LEASE_NAMESPACE, name, { preconditions: { uid: lease.metadata.uid ?? '' } });
+      } catch (err) {
+        if (!(err instanceof ApiError && (err.code === 404 || err.code === 409))) throw err;
+      }
+    }
+    this.watch.forget(name);
+    this.log.info({ node: name }, 'fenced node cleared: out-of-service taint removed, lease released');
+  }
+
+  private async updateNode(name: string, change: (n: KObject) => void): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      let n: KObject;
+      try {
+        n = await this.ctx.client.get(NODES, '', name);
+      } catch (err) {
+        if (err instanceof ApiError && err.code === 404) return;
+        throw err;
+      }
+      change(n);
+      try {
+        await this.ctx.client.update(NODES, n);
+        return;
+      } catch (err) {
+        if (!(err instanceof ApiError && err.code === 409)) throw err;
+      }
+    }
+    throw new Error(`node ${name}: update kept conflicting`);
+  }
+}
