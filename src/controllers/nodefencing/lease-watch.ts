@@ -4,7 +4,8 @@
 // renewed without a gap longer than its lease duration. Every node is fresh
 // when the controller starts: a restart never makes anyone look dead, and
 // nobody counts as healthy for the quorum until it has renewed on this
-// controller's watch for the required time.
+// controller's watch for the required time, nor while a grant it announced
+// it gave a peer may still be live (docs/fencing.md rule 11).
 
 import type { Clock } from '../../lib/clock/clock.js';
 
@@ -13,6 +14,14 @@ interface Seen {
   version: string;
   healthySince: number;
   durationMs: number;
+  /** not healthy before this: a grant the node announced is live until then (+ drift) */
+  blockedUntil: number;
+}
+
+/** What an agent says with a renewal (docs/fencing.md rules 7 and 9). */
+export interface Announced {
+  /** ms left of the latest grant it gave to a peer, at the renewal's send time */
+  grantLiveMs?: number;
 }
 
 export class LeaseWatch {
@@ -21,18 +30,21 @@ export class LeaseWatch {
   constructor(
     private readonly clock: Clock,
     private readonly defaultDurationMs: number,
+    private readonly driftMs = 1000,
   ) {}
 
-  observe(node: string, version: string, durationSeconds: number | undefined): void {
+  observe(node: string, version: string, durationSeconds: number | undefined, announced: Announced = {}): void {
     const now = this.clock.monotonic();
     const durationMs = durationSeconds && durationSeconds > 0 ? durationSeconds * 1000 : this.defaultDurationMs;
+    const blockedUntil = announced.grantLiveMs && announced.grantLiveMs > 0 ? now + announced.grantLiveMs + this.driftMs : 0;
     const s = this.seen.get(node);
     if (!s) {
-      this.seen.set(node, { at: now, version, healthySince: now, durationMs });
+      this.seen.set(node, { at: now, version, healthySince: now, durationMs, blockedUntil });
       return;
     }
     s.durationMs = durationMs;
     if (version === s.version) return;
+    s.blockedUntil = Math.max(s.blockedUntil, blockedUntil);
     // A renewal after a gap longer than the lease duration starts a new healthy stretch.
     if (now - s.at > s.durationMs) s.healthySince = now;
     s.at = now;
@@ -66,7 +78,7 @@ export class LeaseWatch {
     const s = this.seen.get(node);
     if (!s) return false;
     const now = this.clock.monotonic();
-    return now - s.at < s.durationMs && now - s.healthySince >= forMs;
+    return now - s.at < s.durationMs && now - s.healthySince >= forMs && now >= s.blockedUntil;
   }
 
   /** Milliseconds until one of `edges` (after the last renewal or the healthy stretch start) is crossed by some node. */
@@ -76,6 +88,7 @@ export class LeaseWatch {
     for (const s of this.seen.values()) {
       for (const e of afterRenewal) if (s.at + e > now) next = Math.min(next, s.at + e - now);
       for (const e of [...afterHealthy, s.durationMs]) if (s.healthySince + e > now) next = Math.min(next, s.healthySince + e - now);
+      if (s.blockedUntil > now) next = Math.min(next, s.blockedUntil - now);
     }
     return next;
   }

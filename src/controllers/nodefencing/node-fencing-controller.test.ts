@@ -5,7 +5,7 @@ import { LEASES, NODES, PODS } from '../../client/resources.js';
 import { openTestbed, testContext, type Testbed, withControllers } from '../../controller/testing/testbed.js';
 import { LeaseKeeper, LeaseRevokedError } from '../../agent/node/lease.js';
 import { ApiError } from '../../machinery/errors.js';
-import { ANNOTATION_FENCING_ARMED, ANNOTATION_LEASE_REVOKED, ANNOTATION_NODE_FENCED, OUT_OF_SERVICE_TAINT } from '../../api/fencing.js';
+import { ANNOTATION_FENCING_ARMED, ANNOTATION_GRANT_LIVE_MS, ANNOTATION_MEMBERS, ANNOTATION_LEASE_REVOKED, ANNOTATION_NODE_FENCED, OUT_OF_SERVICE_TAINT } from '../../api/fencing.js';
 import { NodeFencingController, type NodeFencingOptions } from './node-fencing-controller.js';
 
 async function settle(b: Testbed, c: NodeFencingController): Promise<void> {
@@ -18,8 +18,8 @@ async function settle(b: Testbed, c: NodeFencingController): Promise<void> {
   await b.recorder.flush();
 }
 
-async function renew(b: Testbed, name: string, armed = true): Promise<void> {
-  const annotations: Record<string, string> = armed ? { [ANNOTATION_FENCING_ARMED]: 'true' } : {};
+async function renew(b: Testbed, name: string, armed = true, extra: Record<string, string> = {}): Promise<void> {
+  const annotations: Record<string, string> = armed ? { [ANNOTATION_FENCING_ARMED]: 'true', ...extra } : {};
   const spec = { holderIdentity: name, leaseDurationSeconds: 8, renewTime: new Date(b.clock.now()).toISOString() };
   try {
     const l = await b.client.get(LEASES, 'kube-node-lease', name);
@@ -197,5 +197,40 @@ test('a renewal that lands just before the deadline keeps the node; the agent ne
     await keeper.renew();
     const fresh = await leaseOf(b, 'a');
     assert.ok(fresh && !fresh.metadata.annotations?.[ANNOTATION_LEASE_REVOKED], 'a fresh lease');
+  });
+});
+
+test('a peer that announced a live grant is not healthy until the grant and the drift have passed', async () => {
+  await withFencing({}, async (b, c) => {
+    await threeNodesWithPods(b, c);
+    await healthyPhase(b, c, ['a', 'b', 'c']);
+    // a goes silent; b gave a grant (to a, say) while cut off and says so with its next renewal, at 10 s.
+    await runFor(b, c, 10_000, ['b', 'c']);
+    await renew(b, 'b', true, { [ANNOTATION_GRANT_LIVE_MS]: '6000' });
+    await settle(b, c);
+    await runFor(b, c, 6000, ['b', 'c']);
+    assert.deepEqual(await podNames(b), ['on-a', 'on-b'], 'b is not healthy while its grant may live: no majority');
+    await runFor(b, c, 2000, ['b', 'c']);
+    assert.deepEqual(await podNames(b), ['on-b'], 'fenced once the grant (+ drift) is over');
+  });
+});
+
+test('the majority must also hold over the members the silent node announced', async () => {
+  await withFencing({}, async (b, c) => {
+    await threeNodesWithPods(b, c);
+    await healthyPhase(b, c, ['a', 'b', 'c']);
+    // a counts five members (two joined while it was cut off from our view of the world): b and c are 2 of 5.
+    await renew(b, 'a', true, { [ANNOTATION_MEMBERS]: 'a,b,c,d,e' });
+    await settle(b, c);
+    await runFor(b, c, 30_000, ['b', 'c']);
+    assert.deepEqual(await podNames(b), ['on-a', 'on-b']);
+  });
+  await withFencing({}, async (b, c) => {
+    await threeNodesWithPods(b, c);
+    await healthyPhase(b, c, ['a', 'b', 'c']);
+    await renew(b, 'a', true, { [ANNOTATION_MEMBERS]: 'a,b,c' });
+    await settle(b, c);
+    await runFor(b, c, 14_000, ['b', 'c']);
+    assert.deepEqual(await podNames(b), ['on-b'], 'its own list of three: two healthy are a majority');
   });
 });

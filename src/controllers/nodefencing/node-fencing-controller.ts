@@ -38,7 +38,7 @@ import { nodeNameOf } from '../../controller/pod-state.js';
 import type { TimerHandle } from '../../lib/clock/clock.js';
 import type { Logger } from '../../lib/log/log.js';
 import { ApiError } from '../../machinery/errors.js';
-import { ANNOTATION_FENCING_ARMED, ANNOTATION_LEASE_REVOKED as ANNOTATION_REVOKED, ANNOTATION_NODE_FENCED as ANNOTATION_FENCED, OUT_OF_SERVICE_TAINT } from '../../api/fencing.js';
+import { ANNOTATION_FENCING_ARMED, ANNOTATION_GRANT_LIVE_MS, ANNOTATION_MEMBERS, ANNOTATION_LEASE_REVOKED as ANNOTATION_REVOKED, ANNOTATION_NODE_FENCED as ANNOTATION_FENCED, OUT_OF_SERVICE_TAINT } from '../../api/fencing.js';
 import { LeaseWatch } from './lease-watch.js';
 import { isMember, strictMajority } from './quorum.js';
 
@@ -56,6 +56,12 @@ export interface NodeFencingOptions {
   driftMarginMs?: number;
   /** a pass at least this often (ms, default 5 s) */
   periodMs?: number;
+}
+
+/** The member names the node announced with its last renewal (rule 7), if it did. */
+function announcedMembers(lease: KObject): string[] | undefined {
+  const v = lease.metadata.annotations?.[ANNOTATION_MEMBERS];
+  return v ? v.split(',').filter((x) => x) : undefined;
 }
 
 function rfc3339(ms: number): string {
@@ -93,7 +99,7 @@ export class NodeFencingController implements RunnableController {
     this.fenceAtMs = (opts.fenceAfterMs ?? 8000) + (opts.marginMs ?? 4000);
     this.healthyAfterMs = (opts.grantExpiryMs ?? 6000) + (opts.driftMarginMs ?? 1000);
     this.periodMs = opts.periodMs ?? 5000;
-    this.watch = new LeaseWatch(ctx.clock, 40_000);
+    this.watch = new LeaseWatch(ctx.clock, 40_000, opts.driftMarginMs ?? 1000);
     this.nodes = ctx.informers.for(NODES);
     this.pods = ctx.informers.for(PODS);
     this.pods.addIndex(BY_NODE, (p) => [nodeNameOf(p)]);
@@ -151,7 +157,8 @@ export class NodeFencingController implements RunnableController {
   private leaseSeen(lease: KObject): void {
     if (lease.metadata.namespace !== LEASE_NAMESPACE || lease.metadata.annotations?.[ANNOTATION_REVOKED]) return;
     const duration = (lease.spec as { leaseDurationSeconds?: number } | undefined)?.leaseDurationSeconds;
-    this.watch.observe(lease.metadata.name ?? '', lease.metadata.resourceVersion ?? '', duration);
+    const live = Number(lease.metadata.annotations?.[ANNOTATION_GRANT_LIVE_MS] ?? '0');
+    this.watch.observe(lease.metadata.name ?? '', lease.metadata.resourceVersion ?? '', duration, { grantLiveMs: Number.isFinite(live) ? live : 0 });
   }
 
   private fencedNode(name: string): boolean {
@@ -160,8 +167,9 @@ export class NodeFencingController implements RunnableController {
 
   private async pass(): Promise<void> {
     const nodes = [...this.nodes.items.values()];
-    const members = nodes.filter((n) => isMember(n.metadata.labels));
-    const healthy = members.filter((n) => this.watch.healthy(n.metadata.name ?? '', this.healthyAfterMs)).length;
+    const members = nodes.filter((n) => isMember(n.metadata.labels)).map((n) => n.metadata.name ?? '');
+    const isHealthy = (name: string): boolean => this.watch.healthy(name, this.healthyAfterMs);
+    const healthy = members.filter(isHealthy).length;
     const quorum = strictMajority(healthy, members.length);
     for (const node of nodes) {
       const name = node.metadata.name ?? '';
@@ -173,8 +181,11 @@ export class NodeFencingController implements RunnableController {
       if (!lease || this.watch.silentMs(name) < this.fenceAtMs) continue;
       // An agent that did not hold its containers to a deadline may still run them: never fence it.
       if (lease.metadata.annotations?.[ANNOTATION_FENCING_ARMED] !== 'true') continue;
-      if (!quorum) {
-        this.log.debug({ node: name, healthy, members: members.length }, 'node is silent but no majority is healthy: not fencing');
+      // A strict majority healthy of our members, and of the members the node itself counts its grants over (rule 7).
+      const theirs = announcedMembers(lease);
+      const theirHealthy = theirs ? theirs.filter(isHealthy).length : 0;
+      if (!quorum || (theirs && !strictMajority(theirHealthy, theirs.length))) {
+        this.log.debug({ node: name, healthy, members: members.length, theirHealthy, theirMembers: theirs?.length }, 'node is silent but no majority is healthy: not fencing');
         continue;
       }
       await this.fence(node, lease, healthy, members.length);
