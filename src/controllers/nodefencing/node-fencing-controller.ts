@@ -35,7 +35,7 @@ import { LEASES, NODES, PODS } from '../../client/resources.js';
 import type { ControllerContext, RunnableController } from '../../controller/context.js';
 import { markFailedAndForceDelete } from '../../controller/force-delete.js';
 import { nodeNameOf } from '../../controller/pod-state.js';
-import type { TimerHandle } from '../../lib/clock/clock.js';
+import { SerialPass } from '../../controller/serial-pass.js';
 import type { Logger } from '../../lib/log/log.js';
 import { ApiError } from '../../machinery/errors.js';
 import { ANNOTATION_FENCING_ARMED, ANNOTATION_GRANT_LIVE_MS, ANNOTATION_MEMBERS, ANNOTATION_LEASE_REVOKED as ANNOTATION_REVOKED, ANNOTATION_NODE_FENCED as ANNOTATION_FENCED, OUT_OF_SERVICE_TAINT } from '../../api/fencing.js';
@@ -87,10 +87,7 @@ export class NodeFencingController implements RunnableController {
   private readonly fenceAtMs: number;
   private readonly healthyAfterMs: number;
   private readonly periodMs: number;
-  private started = false;
-  private running: Promise<void> | undefined;
-  private dirty = false;
-  private timer: TimerHandle | undefined;
+  private readonly passes: SerialPass;
 
   constructor(ctx: ControllerContext, opts: NodeFencingOptions = {}) {
     this.ctx = ctx;
@@ -99,6 +96,7 @@ export class NodeFencingController implements RunnableController {
     this.fenceAtMs = (opts.fenceAfterMs ?? 8000) + (opts.marginMs ?? 4000);
     this.healthyAfterMs = (opts.grantExpiryMs ?? 6000) + (opts.driftMarginMs ?? 1000);
     this.periodMs = opts.periodMs ?? 5000;
+    this.passes = new SerialPass({ clock: ctx.clock, log: this.log, pass: () => this.pass(), nextMs: () => Math.min(this.periodMs, this.watch.msUntilNext([this.fenceAtMs], [this.healthyAfterMs])) });
     this.watch = new LeaseWatch(ctx.clock, 40_000, opts.driftMarginMs ?? 1000);
     this.nodes = ctx.informers.for(NODES);
     this.pods = ctx.informers.for(PODS);
@@ -117,41 +115,19 @@ export class NodeFencingController implements RunnableController {
 
   start(): void {
     this.watch.refreshAll();
-    this.started = true;
-    void this.kick();
+    this.passes.start();
   }
 
-  async stop(): Promise<void> {
-    this.started = false;
-    this.timer?.cancel();
-    await this.running;
+  stop(): Promise<void> {
+    return this.passes.stop();
   }
 
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
+  idle(): Promise<void> {
+    return this.passes.idle();
   }
 
   kick(): Promise<void> {
-    if (!this.started) return Promise.resolve();
-    if (this.running) {
-      this.dirty = true;
-      return this.running;
-    }
-    this.timer?.cancel();
-    this.running = this.pass()
-      .catch((err: unknown) => {
-        this.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'fencing pass failed; retrying');
-        this.dirty = true;
-      })
-      .finally(() => {
-        this.running = undefined;
-        if (!this.started) return;
-        const again = this.dirty;
-        this.dirty = false;
-        const ms = again ? 200 : Math.min(this.periodMs, this.watch.msUntilNext([this.fenceAtMs], [this.healthyAfterMs]));
-        this.timer = this.ctx.clock.setTimeout(() => void this.kick(), Math.max(0, ms));
-      });
-    return this.running;
+    return this.passes.kick();
   }
 
   private leaseSeen(lease: KObject): void {
@@ -227,7 +203,7 @@ export class NodeFencingController implements RunnableController {
       await markFailedAndForceDelete(this.ctx.client, pod, { type: 'DisruptionTarget', status: 'True', reason: 'DeletionByPodGC', message: `Node ${name} was fenced and is out of service` }, nowIso);
     }
     if (pods.length) {
-      this.dirty = true; // step 4 once the deletes are in the cache
+      this.passes.retrySoon(); // step 4 once the deletes are in the cache
       return;
     }
     // Step 4: nothing of the node is left in the API; let it come back.

@@ -24,7 +24,7 @@ import type { Informer } from '../../client/informer.js';
 import { LEASES, NODES, PODS } from '../../client/resources.js';
 import type { ControllerContext, RunnableController } from '../../controller/context.js';
 import { nodeNameOf } from '../../controller/pod-state.js';
-import type { TimerHandle } from '../../lib/clock/clock.js';
+import { SerialPass } from '../../controller/serial-pass.js';
 import type { Logger } from '../../lib/log/log.js';
 import type { EventRecorder } from '../../client/event-recorder.js';
 import { ApiError } from '../../machinery/errors.js';
@@ -80,10 +80,7 @@ export class NodeLifecycleController implements RunnableController {
   /** nodes whose pods still have to be marked not ready */
   private readonly markPending = new Set<string>();
   private masterDisruption = false;
-  private started = false;
-  private running: Promise<void> | undefined;
-  private dirty = false;
-  private timer: TimerHandle | undefined;
+  private readonly passes: SerialPass;
 
   constructor(ctx: ControllerContext, opts: NodeLifecycleOptions = {}) {
     this.ctx = ctx;
@@ -98,6 +95,7 @@ export class NodeLifecycleController implements RunnableController {
       unhealthyZoneThreshold: opts.unhealthyZoneThreshold ?? 0.55,
     };
     this.health = new NodeHealth(ctx.clock, { startupGraceMs: this.o.nodeStartupGraceMs, ...(opts.nodeMonitorGraceMs !== undefined ? { graceMs: opts.nodeMonitorGraceMs } : {}) });
+    this.passes = new SerialPass({ clock: ctx.clock, log: this.log, pass: () => this.pass(), nextMs: () => this.nextMs() });
     this.nodes = ctx.informers.for(NODES);
     this.pods = ctx.informers.for(PODS);
     this.pods.addIndex(BY_NODE, (p) => [nodeNameOf(p)]);
@@ -115,45 +113,26 @@ export class NodeLifecycleController implements RunnableController {
   start(): void {
     // Every node is fresh when the controller starts: it never declares a node dead on what it saw before.
     this.health.refreshAll();
-    this.started = true;
-    this.kick();
+    this.passes.start();
   }
 
-  async stop(): Promise<void> {
-    this.started = false;
-    this.timer?.cancel();
-    await this.running;
+  stop(): Promise<void> {
+    return this.passes.stop();
   }
 
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
+  idle(): Promise<void> {
+    return this.passes.idle();
   }
 
   /** Runs a pass now (or right after the one running). */
   kick(): Promise<void> {
-    if (!this.started) return Promise.resolve();
-    if (this.running) {
-      this.dirty = true;
-      return this.running;
-    }
-    this.timer?.cancel();
-    this.running = this.pass()
-      .catch((err: unknown) => this.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'node lifecycle pass failed; retrying'))
-      .finally(() => {
-        this.running = undefined;
-        if (this.dirty) {
-          this.dirty = false;
-          void this.kick();
-        } else this.scheduleNext();
-      });
-    return this.running;
+    return this.passes.kick();
   }
 
-  private scheduleNext(): void {
-    if (!this.started) return;
+  private nextMs(): number {
     let ms = Math.min(this.o.periodMs, this.health.msUntilNextChange());
     for (const z of this.zones.values()) if (z.queue.length) ms = Math.min(ms, z.bucket.msUntilNext());
-    this.timer = this.ctx.clock.setTimeout(() => void this.kick(), Math.max(0, ms));
+    return ms;
   }
 
   private nodeSeen(node: KObject): void {
@@ -217,7 +196,7 @@ export class NodeLifecycleController implements RunnableController {
     }
     for (const name of [...this.markPending]) {
       if (await markPodsNotReady(this.ctx.client, this.recorder, name, this.pods.byIndex(BY_NODE, name), nowIso)) this.markPending.delete(name);
-      else this.dirty = true;
+      else this.passes.retrySoon();
     }
 
     // 2. Zones and their circuit breakers.
@@ -312,7 +291,7 @@ export class NodeLifecycleController implements RunnableController {
       return await this.ctx.client.update(NODES, { ...node, status: { ...(node.status as object), conditions } }, 'status');
     } catch (err) {
       if (err instanceof ApiError && (err.code === 409 || err.code === 404)) {
-        this.dirty = true;
+        this.passes.retrySoon();
         return node;
       }
       throw err;
@@ -327,7 +306,7 @@ export class NodeLifecycleController implements RunnableController {
       return await this.ctx.client.update(NODES, { ...node, spec });
     } catch (err) {
       if (err instanceof ApiError && (err.code === 409 || err.code === 404)) {
-        this.dirty = true;
+        this.passes.retrySoon();
         return node;
       }
       throw err;
