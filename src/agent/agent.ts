@@ -22,7 +22,9 @@ import { ApiError } from '../machinery/errors.js';
 import { EventRecorder } from '../client/event-recorder.js';
 import { FenceGate } from './fencing/fence-gate.js';
 import { Arming } from './fencing/arming.js';
-import { LABEL_SIMULATED } from '../api/fencing.js';
+import { ANNOTATION_FENCING_ARMED, LABEL_SIMULATED } from '../api/fencing.js';
+import { PeerQuorum, type PeerQuorumOptions } from './fencing/quorum/peer-quorum.js';
+import { memberList } from './fencing/quorum/members.js';
 import { readForUnfence } from './fencing/consistent-read.js';
 import { LeaseKeeper } from './node/lease.js';
 import { newNode, nodeStatus, type NodeFacts } from './node/node-object.js';
@@ -50,6 +52,10 @@ export interface AgentOptions {
   toMonotonicNs?: (ms: number) => bigint;
   /** 'auto' (default): fencing armed while the cluster has three member nodes or more (arming.ts); 'always': armed from the start */
   armFencing?: 'auto' | 'always';
+  /** the cluster's join secret: with it the agent asks peers for grants and answers theirs (docs/fencing.md rules 7–10); without, it never holds past its deadline */
+  peerSecret?: string;
+  /** for tests: how peers are asked */
+  askPeer?: PeerQuorumOptions['ask'];
 }
 
 const NODE_READY = { ready: true, readyReason: 'KubeletReady', readyMessage: 'kubelet is posting ready status' };
@@ -69,6 +75,8 @@ export class Agent {
   /** whether the supervisors hold deadlines at all (three member nodes or more) */
   readonly arming: Arming;
   private membersTimer: NodeJS.Timeout | undefined;
+  /** peer grants (undefined without a join secret) */
+  readonly quorum: PeerQuorum | undefined;
   /** pods a consistent read found gone: later (stale) informer events for them start nothing */
   private readonly removed = new Set<string>();
 
@@ -88,11 +96,23 @@ export class Agent {
       ...(opts.toMonotonicNs ? { toMonotonicNs: opts.toMonotonicNs } : {}),
       push: (ns) => this.runtime?.setFenceDeadline(ns) ?? Promise.resolve(),
       verify: () => this.verifyBeforeUnfence(),
-      holdUntilMs: () => this.arming.hold(),
+      holdUntilMs: () => this.arming.hold() ?? this.quorum?.holdUntilMs(),
       onChange: (fenced) => {
         if (!fenced) for (const w of this.workers.values()) w.kick();
       },
     });
+    if (opts.peerSecret) {
+      this.quorum = new PeerQuorum({
+        self: opts.facts.name,
+        clock: opts.clock,
+        log: opts.log,
+        secret: opts.peerSecret,
+        armed: () => this.arming.isArmed,
+        cutOff: () => this.lease?.cutOff ?? true,
+        onHoldChange: () => this.fence.refresh(),
+        ...(opts.askPeer ? { ask: opts.askPeer } : {}),
+      });
+    }
     if (opts.armFencing === 'always') this.arming.members(Infinity);
   }
 
@@ -117,7 +137,10 @@ export class Agent {
       log,
       ...(this.opts.leaseRenewMs !== undefined ? { renewMs: this.opts.leaseRenewMs } : {}),
       ...(this.opts.leaseDurationSeconds !== undefined ? { durationSeconds: this.opts.leaseDurationSeconds } : {}),
-      annotations: () => this.arming.leaseAnnotations(),
+      annotations: () => {
+        const a = this.arming.leaseAnnotations();
+        return { ...a, ...this.quorum?.annotations(a[ANNOTATION_FENCING_ARMED] === 'true') };
+      },
       onRenewed: (sentAt) => {
         this.arming.renewed();
         this.fence.renewed(sentAt);
@@ -125,6 +148,7 @@ export class Agent {
       },
     });
     this.lease.start();
+    this.quorum?.start();
     const podCidr = await this.waitForPodCidr();
     log.info({ node: facts.name, podCidr }, 'pod CIDR assigned');
     const runtime = await this.opts.runtime(podCidr);
@@ -221,9 +245,9 @@ export class Agent {
 
   /** Counts the member nodes (simulated ones excluded): fencing is armed with three or more. */
   private async readMembers(): Promise<void> {
-    if (this.opts.armFencing === 'always') return;
     const list = await this.opts.client.list(NODES, { labelSelector: `!${LABEL_SIMULATED}` });
-    this.arming.members(list.items.length);
+    this.quorum?.setMembers(memberList(list.items));
+    if (this.opts.armFencing !== 'always') this.arming.members(list.items.length);
   }
 
   /** Containers and sandboxes of pods that no longer exist in the API are stopped and removed. */
@@ -302,6 +326,7 @@ export class Agent {
     this.fence.stop();
     if (this.statusTimer) clearInterval(this.statusTimer);
     if (this.membersTimer) clearInterval(this.membersTimer);
+    this.quorum?.stop();
     await this.recorder.flush();
     await this.runtime?.close();
   }

@@ -85,6 +85,7 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<RunningNodeAg
     port: o.port ?? 10250,
     log,
     logs: (q, req, res) => serveLogs({ q, req, res, runtime: runtimeRef, findPod: (ns, name) => agent?.findPod(ns, name) }),
+    grant: (from) => agent?.quorum?.granter.ask(from) ?? { granted: false, node: o.nodeName, reason: 'the agent is starting' },
   });
 
   const isRoot = process.getuid?.() === 0;
@@ -124,6 +125,7 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<RunningNodeAg
     ...(o.leaseRenewMs !== undefined ? { leaseRenewMs: o.leaseRenewMs } : {}),
     ...(o.leaseDurationSeconds !== undefined ? { leaseDurationSeconds: o.leaseDurationSeconds } : {}),
     ...(o.fenceAfterMs !== undefined ? { fenceAfterMs: o.fenceAfterMs } : {}),
+    peerSecret: creds.secret,
     runtime: async (podCidr) => {
       const bridge = o.bridge ?? 'hale0';
       // One prefix per node, none a prefix of another's: a hash of the node name.

@@ -13,11 +13,11 @@ import type { ApiClient, DeleteOptions, ListOptions, ListResult, PatchType, Watc
 import { LEASES, NODES, PODS } from '../../client/resources.js';
 import { openTestbed, type Testbed } from '../../controller/testing/testbed.js';
 import { CrashBackoff } from '../../lib/backoff/crash-backoff.js';
-import { Agent } from '../agent.js';
+import { Agent, type AgentOptions } from '../agent.js';
 import { buildContainerConfig } from '../pods/container-config.js';
 import type { ContainerStatusJson, PodStatusJson } from '../pods/pod-types.js';
 import { MemoryRuntime } from '../runtime/testing/memory-runtime.js';
-import { ANNOTATION_FENCING_ARMED, ANNOTATION_LEASE_REVOKED, OUT_OF_SERVICE_TAINT } from '../../api/fencing.js';
+import { ANNOTATION_FENCING_ARMED, ANNOTATION_LEASE_REVOKED, ANNOTATION_MEMBERS, OUT_OF_SERVICE_TAINT } from '../../api/fencing.js';
 
 /** The real client, with two faults a test can switch on. */
 class FaultyClient implements ApiClient {
@@ -84,7 +84,7 @@ function podObj(name: string, fenced: boolean): KObject {
   };
 }
 
-async function start(o: { leaseDown?: boolean; taint?: boolean; armFencing?: 'auto' | 'always'; before?: (b: Testbed, rt: MemoryRuntime) => Promise<void> } = {}): Promise<Bed> {
+async function start(o: { leaseDown?: boolean; taint?: boolean; armFencing?: 'auto' | 'always'; askPeer?: AgentOptions['askPeer']; before?: (b: Testbed, rt: MemoryRuntime) => Promise<void> } = {}): Promise<Bed> {
   const b = await openTestbed({ namespaces: ['default', 'kube-node-lease'] });
   await b.client.create(NODES, '', { apiVersion: 'v1', kind: 'Node', metadata: { name: NODE }, spec: { podCIDR: '10.42.1.0/24', ...(o.taint ? { taints: [{ key: OUT_OF_SERVICE_TAINT, value: 'nodeshutdown', effect: 'NoExecute' }] } : {}) } });
   const rt = new MemoryRuntime(b.clock);
@@ -100,6 +100,7 @@ async function start(o: { leaseDown?: boolean; taint?: boolean; armFencing?: 'au
     log,
     fenceAfterMs: 8000,
     armFencing: o.armFencing ?? 'always',
+    ...(o.askPeer ? { peerSecret: 'join-secret', askPeer: o.askPeer } : {}),
     toMonotonicNs: (ms) => BigInt(ms) * 1_000_000n,
     runtime: async () => rt,
     workerDeps: () => ({
@@ -321,6 +322,44 @@ test('fencing is armed only with three member nodes: below that no deadline is h
     t.fc.leaseDown = true;
     for (let i = 0; i < 5; i++) await t.tick();
     assert.equal(t.agent.fence.fenced, true, 'armed: the node fences at its deadline');
+  } finally {
+    await t.close();
+  }
+});
+
+test('cut off from the API, a node holds its stateful containers while peers grant a majority, and fences once they stop', async () => {
+  const grants = { on: true, asked: [] as string[] };
+  const t = await start({
+    askPeer: async (peer, body) => {
+      grants.asked.push(`${body.node}->${peer.name}`);
+      return grants.on ? { granted: true, node: peer.name, ttlMs: 6000 } : { granted: false, node: peer.name, reason: 'it reaches the API server' };
+    },
+    before: async (b) => {
+      for (const n of ['n2', 'n3']) await b.client.create(NODES, '', { apiVersion: 'v1', kind: 'Node', metadata: { name: n } });
+    },
+  });
+  try {
+    const web = await t.b.client.create(PODS, 'default', podObj('web-0', true));
+    await t.b.until('the pod runs', () => !!running(t.rt, web.metadata.uid!));
+    await t.tick();
+    const lease = await t.b.client.get(LEASES, 'kube-node-lease', NODE);
+    assert.equal(lease.metadata.annotations?.[ANNOTATION_MEMBERS], 'n1,n2,n3', 'the member list is announced');
+    t.fc.leaseDown = true;
+    for (let i = 0; i < 10; i++) {
+      await t.tick(); // 20 s without the API: far past the 8 s deadline
+      await t.agent.quorum!.round();
+      await sleep(20);
+    }
+    assert.equal(t.agent.fence.fenced, false, 'held by the peers’ grants');
+    assert.ok(grants.asked.includes('n1->n2') && grants.asked.includes('n1->n3'));
+    const last = t.rt.fenceDeadlines.at(-1)!;
+    assert.ok(last > BigInt(t.b.clock.monotonic()) * 1_000_000n, 'the supervisors hold a deadline ahead of now');
+    grants.on = false;
+    for (let i = 0; i < 4; i++) {
+      await t.tick();
+      await t.agent.quorum!.round();
+    }
+    assert.equal(t.agent.fence.fenced, true, 'no more grants: fenced');
   } finally {
     await t.close();
   }

@@ -49,6 +49,8 @@ export class LeaseKeeper {
   private timer: TimerHandle | undefined;
   private stopped = false;
   private lastFailureLogged = 0;
+  private inFlight = false;
+  private lastFailed = true;
   private firstRoundDone!: () => void;
   /** resolves once the first renewal round has ended, renewed or not (the agent waits for it before its first unfence check) */
   readonly firstRound: Promise<void> = new Promise((r) => (this.firstRoundDone = r));
@@ -71,10 +73,20 @@ export class LeaseKeeper {
     this.timer?.cancel();
   }
 
+  /** The most recent renewal attempt failed (or none was made yet) and none is in flight: the API is out of reach. */
+  get cutOff(): boolean {
+    return this.lastFailed && !this.inFlight;
+  }
+
   private tick(): void {
     if (this.stopped) return;
+    this.inFlight = true;
     this.renew()
+      .then(() => {
+        this.lastFailed = false;
+      })
       .catch((err: unknown) => {
+        this.lastFailed = true;
         this.current = undefined;
         const now = this.opts.clock.monotonic();
         if (now - this.lastFailureLogged > 10_000) {
@@ -83,6 +95,7 @@ export class LeaseKeeper {
         }
       })
       .finally(() => {
+        this.inFlight = false;
         this.firstRoundDone();
         if (!this.stopped) this.timer = this.opts.clock.setTimeout(() => this.tick(), this.renewMs);
       });

@@ -1,6 +1,7 @@
-// The agent's HTTPS endpoint, reached only by the API server (which pins
-// this agent's certificate by fingerprint): `GET /containerLogs/{ns}/{pod}/{container}`
-// with kubelet's query parameters, and `GET /healthz`. Every request but
+// The agent's HTTPS endpoint, reached by the API server and by peer agents
+// (both pin this agent's certificate by fingerprint): `GET /containerLogs/{ns}/{pod}/{container}`
+// with kubelet's query parameters, `POST /fencing/grant` (peer grants,
+// docs/fencing.md), and `GET /healthz`. Every request but
 // /healthz must carry the node join secret as its bearer token, compared in
 // constant time. Errors are plain-text with kubelet's status codes; the API
 // server turns them into a Status.
@@ -37,9 +38,32 @@ export interface AgentServerOptions {
   port: number;
   log: Logger;
   logs: (q: LogQuery, req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** `POST /fencing/grant` from a peer agent (docs/fencing.md rule 9): the answer, as JSON */
+  grant?: (from: string) => object;
 }
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
+
+/** Reads a peer's `{node}` (at most 64 KiB) and answers with the grant decision. */
+function answerGrant(req: IncomingMessage, res: ServerResponse, grant: (from: string) => object): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  req.on('data', (c: Buffer) => {
+    size += c.length;
+    if (size > 65_536) req.destroy();
+    else chunks.push(c);
+  });
+  req.on('end', () => {
+    let from = '';
+    try {
+      from = String((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { node?: unknown }).node ?? '');
+    } catch {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('expected a JSON body {"node": NAME}');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(grant(from)));
+  });
+}
 
 export async function startAgentServer(opts: AgentServerOptions): Promise<{ port: number; close(): Promise<void> }> {
   const want = digest(opts.secret);
@@ -53,6 +77,10 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<{ port
     const token = auth.toLowerCase().startsWith('bearer ') ? auth.slice(7).trim() : '';
     if (!token || !timingSafeEqual(digest(token), want)) {
       res.writeHead(401, { 'content-type': 'text/plain' }).end('Unauthorized');
+      return;
+    }
+    if (url.pathname === '/fencing/grant' && req.method === 'POST' && opts.grant) {
+      answerGrant(req, res, opts.grant);
       return;
     }
     const m = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);
