@@ -142,6 +142,9 @@ export class Agent {
         return { ...a, ...this.quorum?.annotations(a[ANNOTATION_FENCING_ARMED] === 'true') };
       },
       onRenewed: (sentAt) => {
+        // Back after the API was out of reach: say Ready now, not at the next status tick, so the
+        // node lifecycle controller lifts its taints before the pods' tolerations run out.
+        if (this.lease?.lastAttemptFailed && this.node) void this.updateNodeStatus();
         this.arming.renewed();
         this.fence.renewed(sentAt);
         this.opts.onRenewed?.(sentAt);

@@ -73,6 +73,11 @@ export class LeaseKeeper {
     this.timer?.cancel();
   }
 
+  /** The attempt before the one in flight failed (read inside onRenewed: this renewal ends a failure). */
+  get lastAttemptFailed(): boolean {
+    return this.lastFailed;
+  }
+
   /** The most recent renewal attempt failed (or none was made yet) and none is in flight: the API is out of reach. */
   get cutOff(): boolean {
     return this.lastFailed && !this.inFlight;
