@@ -56,6 +56,15 @@ export interface AgentOptions {
   peerSecret?: string;
   /** for tests: how peers are asked */
   askPeer?: PeerQuorumOptions['ask'];
+  /** peer grant options (tests): E, D, the granter's quiet time, the asking period */
+  peerTiming?: Pick<PeerQuorumOptions, 'grantMs' | 'driftMs' | 'quietMs' | 'askEveryMs' | 'askTimeoutMs'>;
+  /**
+   * The client Lease renewals go through; default `client`. Give it a short
+   * request timeout (the renewal interval): a renewal stuck on a black-holed
+   * connection counts as in flight, and while it is, the node neither asks
+   * peers for grants nor gives any.
+   */
+  leaseClient?: ApiClient;
 }
 
 const NODE_READY = { ready: true, readyReason: 'KubeletReady', readyMessage: 'kubelet is posting ready status' };
@@ -109,8 +118,10 @@ export class Agent {
         secret: opts.peerSecret,
         armed: () => this.arming.isArmed,
         cutOff: () => this.lease?.cutOff ?? true,
+        lastRenewedMs: () => this.lease?.lastSuccessMs,
         onHoldChange: () => this.fence.refresh(),
         ...(opts.askPeer ? { ask: opts.askPeer } : {}),
+        ...opts.peerTiming,
       });
     }
     if (opts.armFencing === 'always') this.arming.members(Infinity);
@@ -130,7 +141,7 @@ export class Agent {
     const { client, facts, log } = this.opts;
     this.node = await this.register();
     this.lease = new LeaseKeeper({
-      client,
+      client: this.opts.leaseClient ?? client,
       nodeName: facts.name,
       nodeUid: () => this.node?.metadata.uid,
       clock: this.opts.clock,
@@ -146,6 +157,7 @@ export class Agent {
         // node lifecycle controller lifts its taints before the pods' tolerations run out.
         if (this.lease?.lastAttemptFailed && this.node) void this.updateNodeStatus();
         this.arming.renewed();
+        this.quorum?.renewed();
         this.fence.renewed(sentAt);
         this.opts.onRenewed?.(sentAt);
       },

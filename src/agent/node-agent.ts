@@ -71,6 +71,8 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<RunningNodeAg
   // The join secret only buys this node's own token; everything else is done as system:node:<name>.
   const nodeToken = await requestNodeToken({ server: o.server, creds, nodeName: o.nodeName, password: await ensureNodePassword(join(root, 'node-password')) });
   const client = new HttpClient({ server: o.server, token: nodeToken, caPem: creds.caPem, userAgent: `hale-agent/${o.nodeName}` });
+  // Renewals give up after one renewal interval: one stuck on a dead connection would count as in flight (no peer grants).
+  const leaseClient = new HttpClient({ server: o.server, token: nodeToken, caPem: creds.caPem, userAgent: `hale-agent/${o.nodeName}`, timeoutMs: o.leaseRenewMs ?? 2000 });
   const cert = await ensureServingCert(join(root, 'pki'), o.nodeName);
   const logRoot = join(root, 'logs');
   const podsRoot = join(root, 'pods');
@@ -126,6 +128,7 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<RunningNodeAg
     ...(o.leaseDurationSeconds !== undefined ? { leaseDurationSeconds: o.leaseDurationSeconds } : {}),
     ...(o.fenceAfterMs !== undefined ? { fenceAfterMs: o.fenceAfterMs } : {}),
     peerSecret: creds.secret,
+    leaseClient,
     runtime: async (podCidr) => {
       const bridge = o.bridge ?? 'hale0';
       // One prefix per node, none a prefix of another's: a hash of the node name.
@@ -188,6 +191,7 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<RunningNodeAg
       await started.stop();
       await server.close();
       client.close();
+      leaseClient.close();
       lock.release();
     },
     stopPods: (cap) => started.stopPods(cap),

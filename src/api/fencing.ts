@@ -20,3 +20,10 @@ export const LABEL_SIMULATED = 'hale.dev/simulated';
 export const ANNOTATION_MEMBERS = 'hale.dev/members';
 /** On a node's Lease: ms left, at the renewal's send time, of the latest grant the agent gave a peer (rule 9). */
 export const ANNOTATION_GRANT_LIVE_MS = 'hale.dev/grant-live-ms';
+/**
+ * How long after the control plane saw a node's latest renewal it still counts the node as renewing now
+ * (healthy, rule 6): the expected next renewal (every 2 s) plus slack. A node grants peers only once its
+ * latest successful renewal is older than this plus the drift allowance (rule 9), so a member the control
+ * plane counts healthy on a renewal from before a grant cannot exist.
+ */
+export const RENEWING_NOW_MS = 3000;

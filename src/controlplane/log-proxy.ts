@@ -5,7 +5,9 @@
 // answer streams through unchanged (so `-f` follows); its errors become a
 // Status with the agent's code.
 
-import { request } from 'node:https';
+import { request } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { pinnedSocket } from '../lib/tls/pinned-socket.js';
 import type { KObject } from '../api/object.js';
 import type { LogRequest, LogRouter } from '../apiserver/handlers/subresource.js';
 import { ApiError, badRequest } from '../machinery/errors.js';
@@ -35,6 +37,13 @@ export function logProxy(opts: LogProxyOptions): LogRouter {
       if (v !== null) q.set(k, v);
     }
     const path = `/containerLogs/${encodeURIComponent(pod.metadata.namespace ?? '')}/${encodeURIComponent(pod.metadata.name ?? '')}/${encodeURIComponent(container)}${q.size ? `?${q}` : ''}`;
+    // The pin is checked before a byte (and the join secret) is sent.
+    let socket: TLSSocket;
+    try {
+      socket = await pinnedSocket(ip, port, pin, 10_000);
+    } catch (err) {
+      throw new ApiError(500, 'InternalError', `Get "https://${ip}:${port}${path}": node "${nodeName}": ${err instanceof Error ? err.message : String(err)}`);
+    }
     await new Promise<void>((resolve, reject) => {
       const out = request(
         {
@@ -43,11 +52,7 @@ export function logProxy(opts: LogProxyOptions): LogRouter {
           path,
           method: 'GET',
           headers: { authorization: `Bearer ${opts.nodeSecret()}` },
-          rejectUnauthorized: false,
-          checkServerIdentity: (_host, cert) => {
-            const got = cert.fingerprint256.replace(/:/g, '').toLowerCase();
-            return got === pin ? undefined : new Error(`node "${nodeName}" presented a certificate (${got}) other than the one it registered`);
-          },
+          createConnection: () => socket,
         },
         (agentRes) => {
           const code = agentRes.statusCode ?? 500;

@@ -17,9 +17,11 @@
 // fenced node never extends a deadline before it has unfenced, so a
 // restarted agent's running containers keep the one their supervisors had.
 //
-// `holdUntilMs` is where quorum grants will plug in (an agent may hold its
-// containers past its lease deadline while it holds grants from a strict
-// majority): the effective deadline is the later of the two. Not built yet.
+// `holdUntilMs` is where peer grants plug in (quorum/peer-quorum.ts: an
+// agent may hold its containers past its lease deadline while it holds grants
+// from a strict majority): the effective deadline is the later of the two,
+// and it only ever moves an *unfenced* node's deadline — a node that fenced
+// stays fenced until it unfences through a renewal, whatever grants arrive.
 // It also disarms fencing (arming.ts): an infinite hold clears the
 // supervisors' deadline (0) and never fences the node.
 

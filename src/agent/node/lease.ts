@@ -25,8 +25,12 @@ export interface LeaseOptions {
   renewMs?: number;
   durationSeconds?: number;
   onRenewed?: (sentAtMonotonicMs: number) => void;
-  /** annotations every renewal carries (asked for at send time) */
-  annotations?: () => Record<string, string>;
+  /**
+   * Annotations every renewal carries, asked for at send time. A key given as
+   * undefined is removed from the Lease (an announcement that is over must not
+   * linger: the control plane reads every renewal's annotations afresh).
+   */
+  annotations?: () => Record<string, string | undefined>;
 }
 
 export const LEASE_NAMESPACE = 'kube-node-lease';
@@ -43,6 +47,16 @@ export function microTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
+/** `cur` with `set` applied: a key set to undefined is removed; undefined when nothing is left. */
+function withAnnotations(cur: Record<string, string> | undefined, set: Record<string, string | undefined> | undefined): Record<string, string> | undefined {
+  const out: Record<string, string> = { ...cur };
+  for (const [k, v] of Object.entries(set ?? {})) {
+    if (v === undefined) delete out[k];
+    else out[k] = v;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
 export class LeaseKeeper {
   private readonly opts: LeaseOptions;
   private current: KObject | undefined;
@@ -51,6 +65,7 @@ export class LeaseKeeper {
   private lastFailureLogged = 0;
   private inFlight = false;
   private lastFailed = true;
+  private lastSuccess: number | undefined;
   private firstRoundDone!: () => void;
   /** resolves once the first renewal round has ended, renewed or not (the agent waits for it before its first unfence check) */
   readonly firstRound: Promise<void> = new Promise((r) => (this.firstRoundDone = r));
@@ -83,12 +98,18 @@ export class LeaseKeeper {
     return this.lastFailed && !this.inFlight;
   }
 
+  /** Monotonic ms at which the latest successful renewal's answer arrived (undefined: none yet). */
+  get lastSuccessMs(): number | undefined {
+    return this.lastSuccess;
+  }
+
   private tick(): void {
     if (this.stopped) return;
     this.inFlight = true;
     this.renew()
       .then(() => {
         this.lastFailed = false;
+        this.lastSuccess = this.opts.clock.monotonic();
       })
       .catch((err: unknown) => {
         this.lastFailed = true;
@@ -117,7 +138,7 @@ export class LeaseKeeper {
       } catch (err) {
         if (!(err instanceof ApiError && err.code === 404)) throw err;
         const lease = this.fresh(renewTime, durationSeconds);
-        const annotations = this.opts.annotations?.();
+        const annotations = withAnnotations(undefined, this.opts.annotations?.());
         if (annotations) lease.metadata.annotations = annotations;
         this.current = await this.opts.client.create(LEASES, LEASE_NAMESPACE, lease);
         this.opts.onRenewed?.(sentAt);
@@ -130,8 +151,9 @@ export class LeaseKeeper {
       throw new LeaseRevokedError(this.opts.nodeName);
     }
     const next: KObject = structuredClone(this.current);
-    const annotations = this.opts.annotations?.();
-    if (annotations) next.metadata.annotations = { ...next.metadata.annotations, ...annotations };
+    const annotations = withAnnotations(next.metadata.annotations, this.opts.annotations?.());
+    if (annotations) next.metadata.annotations = annotations;
+    else delete next.metadata.annotations;
     next.spec = { ...(next.spec as object), holderIdentity: this.opts.nodeName, leaseDurationSeconds: durationSeconds, renewTime };
     const uid = this.opts.nodeUid();
     if (uid && !next.metadata.ownerReferences?.length) next.metadata.ownerReferences = [{ apiVersion: 'v1', kind: 'Node', name: this.opts.nodeName, uid }];

@@ -8,6 +8,7 @@
 // it gave a peer may still be live (docs/fencing.md rule 11).
 
 import type { Clock } from '../../lib/clock/clock.js';
+import { RENEWING_NOW_MS } from '../../api/fencing.js';
 
 interface Seen {
   at: number;
@@ -45,8 +46,8 @@ export class LeaseWatch {
     s.durationMs = durationMs;
     if (version === s.version) return;
     s.blockedUntil = Math.max(s.blockedUntil, blockedUntil);
-    // A renewal after a gap longer than the lease duration starts a new healthy stretch.
-    if (now - s.at > s.durationMs) s.healthySince = now;
+    // A renewal after a gap (not renewing now for a while) starts a new healthy stretch.
+    if (now - s.at >= RENEWING_NOW_MS) s.healthySince = now;
     s.at = now;
     s.version = version;
   }
@@ -73,12 +74,17 @@ export class LeaseWatch {
     return s ? this.clock.monotonic() - s.at : 0;
   }
 
-  /** Renewing now, and without a gap for at least `forMs`. */
+  /**
+   * Renewing now — seen within RENEWING_NOW_MS, a window peers honour by
+   * granting nothing until their last renewal is older than it plus the drift
+   * (docs/fencing.md rules 9 and 11) — without a gap for at least `forMs`,
+   * and with no grant it announced still live.
+   */
   healthy(node: string, forMs: number): boolean {
     const s = this.seen.get(node);
     if (!s) return false;
     const now = this.clock.monotonic();
-    return now - s.at < s.durationMs && now - s.healthySince >= forMs && now >= s.blockedUntil;
+    return now - s.at < RENEWING_NOW_MS && now - s.healthySince >= forMs && now >= s.blockedUntil;
   }
 
   /** Milliseconds until one of `edges` (after the last renewal or the healthy stretch start) is crossed by some node. */
@@ -87,7 +93,8 @@ export class LeaseWatch {
     let next = Infinity;
     for (const s of this.seen.values()) {
       for (const e of afterRenewal) if (s.at + e > now) next = Math.min(next, s.at + e - now);
-      for (const e of [...afterHealthy, s.durationMs]) if (s.healthySince + e > now) next = Math.min(next, s.healthySince + e - now);
+      for (const e of afterHealthy) if (s.healthySince + e > now) next = Math.min(next, s.healthySince + e - now);
+      if (s.at + RENEWING_NOW_MS > now) next = Math.min(next, s.at + RENEWING_NOW_MS - now);
       if (s.blockedUntil > now) next = Math.min(next, s.blockedUntil - now);
     }
     return next;

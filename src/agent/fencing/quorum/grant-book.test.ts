@@ -25,3 +25,12 @@ test('grants from non-members, repeated grants from one peer, and a list without
   b.record('b', 5);
   assert.equal(b.holdUntil('a', ['a', 'b', 'c'], 100), 5010, 'an older send time never shortens a grant');
 });
+
+test('a grant whose answer arrives late counts only from its question’s send time: it may already be over', () => {
+  const b = new GrantBook(6000, 1000);
+  b.record('b', 1000); // asked at 1 s, answered at 7 s
+  assert.equal(b.holdUntil('a', ['a', 'b', 'c'], 7000), undefined, 'valid until 6 s only');
+  b.record('c', 6500); // asked at 6.5 s, answered at 7 s
+  assert.equal(b.holdUntil('a', ['a', 'b', 'c'], 7000), 11_500);
+  assert.equal(b.holdUntil('a', ['a', 'b', 'c', 'd', 'e'], 7000), undefined, 'with five members one live grant is not enough');
+});

@@ -4,6 +4,10 @@
 // while it cannot reach the API — asking every other member for grants once
 // a second and holding its fenced containers past its lease deadline while
 // the grants it holds, with itself, are a strict majority (GrantBook).
+//
+// The majority is counted over the list the latest *successful* renewal
+// announced — the list the control plane holds this node to — not over a
+// newer read that no renewal has carried yet.
 
 import { ANNOTATION_GRANT_LIVE_MS, ANNOTATION_MEMBERS } from '../../../api/fencing.js';
 import type { Clock, TimerHandle } from '../../../lib/clock/clock.js';
@@ -23,10 +27,16 @@ export interface PeerQuorumOptions {
   armed(): boolean;
   /** the most recent renewal attempt failed and none is in flight */
   cutOff(): boolean;
+  /** monotonic ms at which the latest successful renewal's answer arrived */
+  lastRenewedMs(): number | undefined;
   /** the hold moved: hand the supervisors the new effective deadline */
   onHoldChange(): void;
+  /** E, default 6000 */
   grantMs?: number;
+  /** D, default 1000 */
   driftMs?: number;
+  /** the granter's quiet time after a successful renewal (granter.ts) */
+  quietMs?: number;
   askEveryMs?: number;
   askTimeoutMs?: number;
   /** for tests: how a peer is asked */
@@ -37,19 +47,29 @@ export class PeerQuorum {
   readonly granter: Granter;
   private readonly book: GrantBook;
   private readonly o: PeerQuorumOptions;
+  /** from the latest successful read of the Nodes: whom to ask, and whom to grant */
   private members: Member[] = [];
+  /** the names the renewal in flight announces (undefined: it announces none) */
+  private sending: string[] | undefined;
+  /** the names the latest successful renewal announced: the hold's majority is counted over these */
+  private announced: string[] = [];
   private timer: TimerHandle | undefined;
-  private stopped = false;
+  private stopped = true;
   private asking = false;
 
   constructor(o: PeerQuorumOptions) {
     this.o = o;
     this.book = new GrantBook(o.grantMs ?? 6000, o.driftMs ?? 1000);
-    this.granter = new Granter(o.self, o.clock, o.grantMs ?? 6000, { armed: o.armed, cutOff: o.cutOff, members: () => this.names() });
+    this.granter = new Granter(o.self, o.clock, { armed: o.armed, cutOff: o.cutOff, lastRenewedMs: o.lastRenewedMs, members: () => this.names() }, { ...(o.grantMs !== undefined ? { grantMs: o.grantMs } : {}), ...(o.quietMs !== undefined ? { quietMs: o.quietMs } : {}) });
   }
 
   names(): string[] {
     return this.members.map((m) => m.name);
+  }
+
+  /** The names the latest successful renewal announced. */
+  announcedNames(): readonly string[] {
+    return this.announced;
   }
 
   /** From a successful read of the Nodes. */
@@ -57,21 +77,30 @@ export class PeerQuorum {
     this.members = list;
   }
 
-  /** What a renewal sent now says, beyond arming (`armedSent`: that renewal says it is armed). */
-  annotations(armedSent: boolean): Record<string, string> {
-    const a: Record<string, string> = {};
-    if (armedSent) a[ANNOTATION_MEMBERS] = this.names().join(',');
+  /**
+   * What a renewal sent now says, beyond arming (`armedSent`: that renewal
+   * says it is armed). Keys given as undefined are removed from the Lease.
+   */
+  annotations(armedSent: boolean): Record<string, string | undefined> {
+    this.sending = armedSent ? this.names() : undefined;
     const live = this.granter.liveMs();
-    if (live > 0) a[ANNOTATION_GRANT_LIVE_MS] = String(live);
-    return a;
+    return { [ANNOTATION_MEMBERS]: this.sending?.join(','), [ANNOTATION_GRANT_LIVE_MS]: live > 0 ? String(live) : undefined };
+  }
+
+  /** The renewal just sent succeeded: the list it announced is the one the control plane holds this node to. */
+  renewed(): void {
+    const before = this.holdUntilMs();
+    this.announced = this.sending ?? [];
+    if (this.holdUntilMs() !== before) this.o.onHoldChange();
   }
 
   /** The monotonic ms until which grants let the node hold past its lease deadline (undefined: no majority). */
   holdUntilMs(): number | undefined {
-    return this.book.holdUntil(this.o.self, this.names(), this.o.clock.monotonic());
+    return this.book.holdUntil(this.o.self, this.announced, this.o.clock.monotonic());
   }
 
   start(): void {
+    if (!this.stopped) return;
     this.stopped = false;
     this.schedule();
   }
@@ -81,10 +110,12 @@ export class PeerQuorum {
     this.timer?.cancel();
   }
 
+  /** A round every `askEveryMs` on a steady beat; a round still waiting for answers skips the next. */
   private schedule(): void {
     if (this.stopped) return;
     this.timer = this.o.clock.setTimeout(() => {
-      void this.round().finally(() => this.schedule());
+      this.schedule();
+      void this.round().catch((err: unknown) => this.o.log.warn({ err: String(err) }, 'fencing: asking peers for grants failed'));
     }, this.o.askEveryMs ?? 1000);
   }
 
@@ -95,15 +126,24 @@ export class PeerQuorum {
     try {
       const sentAt = this.o.clock.monotonic();
       const before = this.holdUntilMs();
-      const body = { node: this.o.self, members: this.names() };
-      const ask = this.o.ask ?? ((p: Member, b: typeof body) => askPeer(p, b, this.o.secret, this.o.askTimeoutMs ?? 800));
-      const answers = await Promise.all(this.members.filter((m) => m.name !== this.o.self).map((m) => ask(m, body).catch(() => undefined)));
-      for (const a of answers) if (a?.granted) this.book.record(a.node, sentAt);
+      const body = { node: this.o.self, members: this.announced };
+      const ask = this.o.ask ?? ((p: Member, b: typeof body) => askPeer(p, b, this.o.secret, this.o.askTimeoutMs ?? 800, this.o.log));
+      const peers = this.members.filter((m) => m.name !== this.o.self);
+      const answers = await Promise.all(peers.map((m) => ask(m, body).catch(() => undefined)));
+      const granted: string[] = [];
+      answers.forEach((a, i) => {
+        // An answer counts for the peer it was asked of, and only from when the question was sent.
+        const peer = peers[i]!.name;
+        if (a?.granted && a.node === peer) {
+          this.book.record(peer, sentAt);
+          granted.push(peer);
+        }
+      });
       const after = this.holdUntilMs();
       if (after !== before) {
         // Logged when holding starts or ends; every extension is not news.
         if ((after === undefined) !== (before === undefined)) {
-          this.o.log.info({ holdMs: after === undefined ? 0 : Math.round(after - this.o.clock.monotonic()), granted: answers.filter((a) => a?.granted).map((a) => a!.node) }, after === undefined ? 'fencing: peer grants lapsed' : 'fencing: holding on peer grants');
+          this.o.log.info({ holdMs: after === undefined ? 0 : Math.round(after - this.o.clock.monotonic()), granted }, after === undefined ? 'fencing: peer grants lapsed' : 'fencing: holding on peer grants');
         }
         this.o.onHoldChange();
       }
