@@ -8,17 +8,9 @@ import { RESOURCES, resourceKey } from '../resources.js';
 import { isJsonObject } from './json-read.js';
 import { rulesFor } from './rules.js';
 import { VALID_MANIFESTS } from './valid-manifests.fixture.js';
+import { seededRandom } from '../../lib/testing/seeded-random.js';
 
-/** A small deterministic generator (mulberry32), so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 const JUNK: unknown[] = [null, 0, -1, 1.5, '', 'x', '10%', true, [], [null], {}, { a: 1 }, ['a', 1], 'None'];
 

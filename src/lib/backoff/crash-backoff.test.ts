@@ -8,18 +8,9 @@ import { FakeClock } from '../clock/clock.js';
 import { CrashBackoff, CrashBackoffOptionsError } from './crash-backoff.js';
 import { formatGoDuration } from './go-duration.js';
 import { backOffEventMessage, crashLoopBackOffMessage, podDescription } from './messages.js';
+import { seededRandom } from '../testing/seeded-random.js';
 
-/** mulberry32: a small seeded PRNG so jitter tests are reproducible. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const seeded = seededRandom;
 
 /**
  * Drives a container that crashes `runMs` after each start, the way the pod

@@ -11,6 +11,7 @@ import { FakeClock } from '../../../lib/clock/clock.js';
 import { RENEWING_NOW_MS } from '../../../api/fencing.js';
 import { Granter } from './granter.js';
 import { GrantBook } from './grant-book.js';
+import { seededRandom } from '../../../lib/testing/seeded-random.js';
 
 const E = 6000;
 const D = 1000;
@@ -19,16 +20,7 @@ const M = 4000;
 const LEASE_MS = 8000;
 const NAMES = ['n', 'p', 'q'];
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 interface Sim {
   /** the control plane revoked a node whose containers still ran */
