@@ -154,6 +154,10 @@ describe('Deployment rollouts with kubectl', () => {
         'patch', 'deployment', 'web', '--type=json', '-p',
         JSON.stringify([
           { op: 'add', path: '/spec/progressDeadlineSeconds', value: 10 },
+          // A pod that crashes within milliseconds can still be seen Running and Ready for an instant on a
+          // loaded machine (no readiness probe: running is ready); one second of minReadySeconds keeps such
+          // an instant from counting as available, as the scenario means.
+          { op: 'add', path: '/spec/minReadySeconds', value: 1 },
           { op: 'replace', path: '/spec/template/spec/containers/0/command', value: ['sh', '-c', 'exit 1'] },
         ]),
       ]),
