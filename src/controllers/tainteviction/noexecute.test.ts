@@ -37,10 +37,11 @@ test('a node\'s NoExecute taints, and when one starts', () => {
   };
   const [b, c, ...rest] = noExecuteTaints(node);
   assert.deepEqual(rest, []);
-  assert.deepEqual(b, { key: 'b', value: 'v', effect: 'NoExecute', addedMs: Date.UTC(2026, 0, 1, 0, 0, 10) });
+  // Whole seconds: counted from the end of that second (never early).
+  assert.deepEqual(b, { key: 'b', value: 'v', effect: 'NoExecute', addedMs: Date.UTC(2026, 0, 1, 0, 0, 10) + 999 });
   assert.deepEqual(c, { key: 'c', value: '', effect: 'NoExecute', addedMs: undefined });
-  // Seen at monotonic 50,000 when the wall clock said 00:00:30: it started 20 s earlier.
-  assert.equal(taintSince(b!, 50_000, Date.UTC(2026, 0, 1, 0, 0, 30)), 30_000);
+  // Seen at monotonic 50,000 when the wall clock said 00:00:30: it started 19.001 s earlier.
+  assert.equal(taintSince(b!, 50_000, Date.UTC(2026, 0, 1, 0, 0, 30)), 30_999);
   // A timeAdded in the future (another clock) never postpones.
   assert.equal(taintSince(b!, 50_000, Date.UTC(2026, 0, 1, 0, 0, 0)), 50_000);
   assert.equal(taintSince(c!, 50_000, 0), 50_000);

@@ -50,8 +50,12 @@ export function noExecuteTaints(node: KObject): NoExecuteTaint[] {
   return objects(spec?.taints)
     .filter(([t]) => str(t.effect) === 'NoExecute')
     .map(([t]) => {
-      const parsed = Date.parse(str(t.timeAdded));
-      return { key: str(t.key), value: str(t.value), effect: 'NoExecute', addedMs: Number.isNaN(parsed) ? undefined : parsed };
+      const added = str(t.timeAdded);
+      const parsed = Date.parse(added);
+      // A timeAdded in whole seconds (as most writers, hale's included, put it) may be up to 999 ms before
+      // the taint really came: count from the end of that second, so no toleration ends early.
+      const wholeSecond = !/\.\d+/.test(added);
+      return { key: str(t.key), value: str(t.value), effect: 'NoExecute', addedMs: Number.isNaN(parsed) ? undefined : parsed + (wholeSecond ? 999 : 0) };
     });
 }
 

@@ -192,7 +192,8 @@ describe('taint eviction controller', () => {
       const tenAgo = new Date(b.clock.now() - 10_000).toISOString().replace(/\.\d+Z$/, 'Z');
       await setTaints(b, c, 'node-1', [{ ...unreachable, timeAdded: tenAgo }]);
       await untilDeleted(b, 'web');
-      b.clock.advance(4900);
+      // A whole-second timeAdded counts from the end of its second: 15 s from 9.001 s ago.
+      b.clock.advance(5900);
       await settle(c);
       assert.equal((await pod(b, 'patient')).metadata.deletionTimestamp, undefined);
       b.clock.advance(100);
