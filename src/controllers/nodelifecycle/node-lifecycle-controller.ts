@@ -25,6 +25,7 @@ import { LEASES, NODES, PODS } from '../../client/resources.js';
 import type { ControllerContext, RunnableController } from '../../controller/context.js';
 import { nodeNameOf } from '../../controller/pod-state.js';
 import { SerialPass } from '../../controller/serial-pass.js';
+import { ANNOTATION_LEASE_REVOKED } from '../../api/fencing.js';
 import type { Logger } from '../../lib/log/log.js';
 import type { EventRecorder } from '../../client/event-recorder.js';
 import { ApiError } from '../../machinery/errors.js';
@@ -144,7 +145,8 @@ export class NodeLifecycleController implements RunnableController {
   }
 
   private leaseSeen(lease: KObject): void {
-    if (lease.metadata.namespace !== LEASE_NAMESPACE) return;
+    // A revoked Lease changed because fencing wrote it, not because its node renewed.
+    if (lease.metadata.namespace !== LEASE_NAMESPACE || lease.metadata.annotations?.[ANNOTATION_LEASE_REVOKED]) return;
     const name = lease.metadata.name ?? '';
     const wasQuiet = this.health.suspect(name);
     const duration = (lease.spec as { leaseDurationSeconds?: number } | undefined)?.leaseDurationSeconds;
