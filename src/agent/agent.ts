@@ -91,12 +91,8 @@ export class Agent {
 
   constructor(opts: AgentOptions) {
     this.opts = opts;
-    this.arming = new Arming(async () => {
-      // The gate's effective deadline (finite when armed, cleared when not) to every fenced container, now.
-      this.fence.refresh();
-      const d = this.fence.deadlineMs();
-      if (d !== undefined) await this.runtime?.setFenceDeadline(Number.isFinite(d) ? this.fence.deadline.nsOf(d) : 0n);
-    });
+    // The gate's effective deadline (finite when armed, cleared when not) to every fenced container, now.
+    this.arming = new Arming(() => this.fence.handOver());
     this.recorder = new EventRecorder({ client: opts.client, source: { component: 'kubelet', host: opts.facts.name }, clock: opts.clock, log: opts.log });
     this.fence = new FenceGate({
       clock: opts.clock,

@@ -109,6 +109,13 @@ export class FenceGate {
     if (d !== undefined) this.push(this.nsOf(d));
   }
 
+  /** Hands the supervisors the effective deadline now, fenced or not (arming and disarming); nothing before the first renewal. */
+  async handOver(): Promise<void> {
+    this.refresh();
+    const d = this.deadlineMs();
+    if (d !== undefined) await this.opts.push(this.nsOf(d));
+  }
+
   /** An infinite hold (fencing not armed) clears the supervisors' deadline: 0. */
   private nsOf(d: number): bigint {
     return Number.isFinite(d) ? this.deadline.nsOf(d) : 0n;
