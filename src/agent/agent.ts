@@ -89,6 +89,11 @@ export class Agent {
   /** pods a consistent read found gone: later (stale) informer events for them start nothing */
   private readonly removed = new Set<string>();
 
+  /** Every pod worker looks at its pod again (a volume attachment of this node changed, ...). */
+  kickPods(): void {
+    for (const w of this.workers.values()) w.kick();
+  }
+
   constructor(opts: AgentOptions) {
     this.opts = opts;
     // The gate's effective deadline (finite when armed, cleared when not) to every fenced container, now.

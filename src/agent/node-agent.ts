@@ -29,6 +29,12 @@ import { lockNetworkNamespace } from './netns-lock.js';
 import { serveLogs } from './logs/serve-logs.js';
 import { CrashBackoff } from '../lib/backoff/crash-backoff.js';
 import { probeFactory } from './pods/probes.js';
+import { ClaimVolumes } from './volumes/claim-volumes.js';
+import { InUseBook } from './volumes/in-use-book.js';
+import { SharedInformers } from '../controller/informers.js';
+import { EventRecorder } from '../client/event-recorder.js';
+import { ProvisioningController } from '../controllers/provisioning/provisioning-controller.js';
+import { LocalProvisioner } from '../volumes/local-provisioner.js';
 
 export interface NodeAgentOptions {
   server: string;
@@ -115,6 +121,8 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<RunningNodeAg
   const getConfigMap = (ns: string, name: string): Promise<KObject | undefined> => get(CONFIGMAPS, ns, name);
   const getSecret = (ns: string, name: string): Promise<KObject | undefined> => get(SECRETS, ns, name);
 
+  const claims = new ClaimVolumes({ client, nodeName: o.nodeName, book: await InUseBook.open(root), log, onAttachmentChange: () => agent?.kickPods() });
+
   // One backoff for the node, keyed by pod uid and container name, as the kubelet keeps it.
   const backoff = new CrashBackoff({ clock, ...(o.backoffInitialMs !== undefined ? { initialMs: o.backoffInitialMs } : {}), ...(o.backoffMaxMs !== undefined ? { maxMs: o.backoffMaxMs } : {}) });
   const gcTimer = setInterval(() => backoff.gc(), 60_000);
@@ -149,45 +157,63 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<RunningNodeAg
       runtimeRef = rt;
       return rt;
     },
-    workerDeps: (runtime, recorder) => ({
-      clock,
-      log,
-      hostIP: facts.ip,
-      backoff,
-      probes: probeFactory({ clock, runtime, recorder, log }),
-      configure: async (pod, c, attempt, sandbox) => {
-        const spec = pod.spec as PodSpec;
-        const podDir = join(podsRoot, pod.metadata.uid ?? '');
-        const volumes = await prepareVolumes(spec, { pod, podDir, getConfigMap, getSecret });
-        return buildContainerConfig({
-          pod,
-          podIP: sandbox.ip,
-          hostIP: facts.ip,
-          getConfigMap,
-          getSecret,
-          container: c,
-          attempt,
-          mounts: containerMounts(c, volumes),
-          logRoot,
-          hostname: spec.hostname ?? pod.metadata.name ?? '',
-          labels: { 'io.kubernetes.pod.namespace': pod.metadata.namespace ?? '', 'io.kubernetes.pod.name': pod.metadata.name ?? '', 'io.kubernetes.container.name': c.name },
-        });
-      },
-      runHandler: (pod, c, h, info, podIP, timeoutMs) => runHandler(runtime, c, h, info, podIP, timeoutMs),
-      cleanup: async (podUid) => {
-        for (const c of runtime.listContainers().filter((x) => x.podUid === podUid)) await runtime.removeContainer(c.id);
-        await rm(join(podsRoot, podUid), { recursive: true, force: true });
-      },
-    }),
+    workerDeps: (runtime, recorder) => {
+      claims.start(recorder);
+      return {
+        clock,
+        log,
+        hostIP: facts.ip,
+        backoff,
+        probes: probeFactory({ clock, runtime, recorder, log }),
+        configure: async (pod, c, attempt, sandbox) => {
+          const spec = pod.spec as PodSpec;
+          const podDir = join(podsRoot, pod.metadata.uid ?? '');
+          const volumes = await prepareVolumes(spec, { pod, podDir, getConfigMap, getSecret, claims });
+          return buildContainerConfig({
+            pod,
+            podIP: sandbox.ip,
+            hostIP: facts.ip,
+            getConfigMap,
+            getSecret,
+            container: c,
+            attempt,
+            mounts: containerMounts(c, volumes),
+            logRoot,
+            hostname: spec.hostname ?? pod.metadata.name ?? '',
+            labels: { 'io.kubernetes.pod.namespace': pod.metadata.namespace ?? '', 'io.kubernetes.pod.name': pod.metadata.name ?? '', 'io.kubernetes.container.name': c.name },
+          });
+        },
+        runHandler: (pod, c, h, info, podIP, timeoutMs) => runHandler(runtime, c, h, info, podIP, timeoutMs),
+        cleanup: async (podUid) => {
+          for (const c of runtime.listContainers().filter((x) => x.podUid === podUid)) await runtime.removeContainer(c.id);
+          await rm(join(podsRoot, podUid), { recursive: true, force: true });
+          await claims.release(podUid); // containers gone: the node stops holding the pod's volumes
+        },
+      };
+    },
   });
   await agent.start();
   const started = agent;
+  // hale/local volumes live on this node: its agent is their provisioner (and deleter).
+  const provisioning = new SharedInformers(client, log.child({ component: 'local-provisioner' }));
+  const provisionRecorder = new EventRecorder({ client, source: { component: 'hale/local', host: o.nodeName }, clock, log });
+  const localVolumes = new ProvisioningController(
+    { client, informers: provisioning, clock, log, recorder: () => provisionRecorder },
+    new LocalProvisioner({ nodeName: o.nodeName, defaultRoot: join(root, 'local-volumes') }),
+  );
+  provisioning.start();
+  await provisioning.synced();
+  localVolumes.start();
   void podLogDir;
   return {
     agent: started,
     mode,
     async stop() {
       clearInterval(gcTimer);
+      claims.stop();
+      await localVolumes.stop();
+      await provisioning.stop();
+      await provisionRecorder.flush();
       await started.stop();
       await server.close();
       client.close();

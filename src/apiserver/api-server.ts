@@ -17,6 +17,9 @@ import { NamespaceController } from '../controllers/namespace/namespace-controll
 import { namespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { serviceAllocation } from './admission/service-ips.js';
 import { defaultTolerationSeconds } from './admission/default-toleration-seconds.js';
+import { defaultStorageClass } from './admission/default-storage-class.js';
+import { storageObjectInUseProtection } from './admission/storage-protection.js';
+import { ensureStorageClasses } from './default-storage-classes.js';
 import { ensurePki } from './auth/pki.js';
 import { ensureTokens } from './auth/tokens.js';
 import { createAuthenticator } from './auth/authenticate.js';
@@ -58,6 +61,8 @@ export interface ApiServerOptions {
   watchBookmarkIntervalMs?: number;
   /** admission plugins of the components composed around the server (e.g. the scheduler's field check), run after the built-in ones */
   admission?: AdmissionPlugin[];
+  /** root of the default `shared` StorageClass; default `<dataDir>/shared` */
+  sharedVolumeRoot?: string;
 }
 
 export interface RunningApiServer {
@@ -108,11 +113,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     cache,
     clock,
     validator: kindValidator,
-    admission: [namespaceLifecycle(store), defaultTolerationSeconds({ notReadySeconds: opts.defaultNotReadyTolerationSeconds, unreachableSeconds: opts.defaultUnreachableTolerationSeconds }), serviceAllocation({ store, cidr: opts.serviceCidr ?? '10.43.0.0/16' }), nodePasswordCleanup((): Registry => registry), ...(opts.admission ?? [])],
+    admission: [namespaceLifecycle(store), defaultTolerationSeconds({ notReadySeconds: opts.defaultNotReadyTolerationSeconds, unreachableSeconds: opts.defaultUnreachableTolerationSeconds }), serviceAllocation({ store, cidr: opts.serviceCidr ?? '10.43.0.0/16' }), defaultStorageClass(store), storageObjectInUseProtection(), nodePasswordCleanup((): Registry => registry), ...(opts.admission ?? [])],
     reportError: errLog,
   });
   const cascade = installCascade(registry, errLog);
   await ensureNamespaces(registry);
+  await ensureStorageClasses(registry, opts.dataDir, opts.sharedVolumeRoot);
 
   const compactor = new Compactor({ store, cache, intervalMs: opts.compactionIntervalMs ?? 5 * 60_000, log: errLog });
   const events = new EventExpiry({ registry, clock, ttlMs: opts.eventTtlMs ?? 60 * 60_000, log: errLog });

@@ -20,6 +20,14 @@ import { PodGcController } from '../controllers/podgc/podgc-controller.js';
 import { TaintEvictionController } from '../controllers/tainteviction/taint-eviction-controller.js';
 import { NodeLifecycleController, type NodeLifecycleOptions } from '../controllers/nodelifecycle/node-lifecycle-controller.js';
 import { NodeFencingController, type NodeFencingOptions } from '../controllers/nodefencing/node-fencing-controller.js';
+import { PersistentVolumeBinder } from '../controllers/persistentvolume/pv-binder.js';
+import { ProvisioningController } from '../controllers/provisioning/provisioning-controller.js';
+import { SharedProvisioner } from '../volumes/shared-provisioner.js';
+import { PvcProtectionController } from '../controllers/volumeprotection/pvc-protection.js';
+import { PvProtectionController } from '../controllers/volumeprotection/pv-protection.js';
+import { AttachDetachController } from '../controllers/attachdetach/attach-detach-controller.js';
+import { EndpointSliceController } from '../controllers/endpointslice/endpointslice-controller.js';
+import { EndpointsController } from '../controllers/endpoints/endpoints-controller.js';
 
 /** Settings of individual controllers (flags of `hale server` / `hale up`). */
 export interface ControllerSettings {
@@ -38,6 +46,13 @@ const CONTROLLERS: ((ctx: ControllerContext, settings: ControllerSettings) => Ru
   (ctx) => new TaintEvictionController(ctx),
   (ctx, s) => new NodeLifecycleController(ctx, s.nodeLifecycle),
   (ctx, s) => new NodeFencingController(ctx, s.nodeFencing),
+  (ctx) => new EndpointSliceController(ctx),
+  (ctx) => new EndpointsController(ctx),
+  (ctx) => new PersistentVolumeBinder(ctx),
+  (ctx) => new ProvisioningController(ctx, new SharedProvisioner()),
+  (ctx) => new PvcProtectionController(ctx),
+  (ctx) => new PvProtectionController(ctx),
+  (ctx) => new AttachDetachController(ctx),
 ];
 
 export interface ControllerManager {

@@ -34,10 +34,26 @@ export interface StatusInput {
   init: ContainerView[];
   main: ContainerView[];
   nowIso: string;
+  /** persistent volumes' state (pods with claims), as the VolumesReady condition */
+  volumes?: VolumesState;
   /** condition types set by others (readiness gates) are read from prev */
 }
 
-export const KUBELET_CONDITIONS: ReadonlySet<string> = new Set(['PodReadyToStartContainers', 'Initialized', 'ContainersReady', 'Ready']);
+/**
+ * hale's own pod condition (pods with persistent volumes): whether the
+ * agent could make every claim's volume ready; False says why (reason
+ * ClaimNotBound / VolumeNotAttached / VolumeUnavailable / ...) and what to
+ * check (message), so a storage failure is visible in `kubectl describe`.
+ */
+export const VOLUMES_READY = 'hale.dev/VolumesReady';
+
+export interface VolumesState {
+  ready: boolean;
+  reason?: string;
+  message?: string;
+}
+
+export const KUBELET_CONDITIONS: ReadonlySet<string> = new Set(['PodReadyToStartContainers', 'Initialized', 'ContainersReady', 'Ready', VOLUMES_READY]);
 
 function iso(d: Date | undefined): string | undefined {
   return d ? d.toISOString().replace(/\.\d+Z$/, 'Z') : undefined;
@@ -173,6 +189,7 @@ export function computePodStatus(input: StatusInput): PodStatusJson {
     ready = condition(prev, 'Ready', false, nowIso, 'ReadinessGatesNotReady', exists ? `the status of pod readiness gate "${g}" is not "True", but False` : `corresponding condition of pod readiness gate "${g}" does not exist.`);
   } else ready = condition(prev, 'Ready', true, nowIso);
   conditions.push(ready, containersReady);
+  if (input.volumes) conditions.push(condition(prev, VOLUMES_READY, input.volumes.ready, nowIso, input.volumes.reason, input.volumes.message));
 
   // Conditions other components own (PodScheduled, DisruptionTarget, readiness gates) are kept as they are.
   const foreign = (prev.conditions ?? []).filter((c) => !KUBELET_CONDITIONS.has(c.type));

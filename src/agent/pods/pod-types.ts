@@ -102,6 +102,7 @@ export interface Volume {
   secret?: { secretName?: string; items?: KeyToPath[]; optional?: boolean; defaultMode?: number };
   downwardAPI?: { items?: { path: string; fieldRef?: { fieldPath: string }; resourceFieldRef?: unknown }[]; defaultMode?: number };
   persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
+  ephemeral?: unknown;
   projected?: unknown;
 }
 

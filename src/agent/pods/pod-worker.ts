@@ -24,6 +24,8 @@ import { ContainerStartError, type ContainerInfo, type Runtime, type SandboxInfo
 import { BACK_OFF_REASON, CRASH_LOOP_BACK_OFF_REASON, backOffEventMessage, crashLoopBackOffMessage, podDescription } from '../../lib/backoff/messages.js';
 import { computePodStatus, type ContainerView, type Waiting } from './pod-status.js';
 import { isFencedPod } from '../fencing/fenced-pod.js';
+import { VolumeError } from './volumes.js';
+import type { VolumesState } from './pod-status.js';
 import type { Container, Handler, PodSpec, PodStatusJson } from './pod-types.js';
 
 /** how long a freshly started container must stay up before it counts as ready */
@@ -105,6 +107,10 @@ export class PodWorker {
   /** containers whose NodeFenced event was recorded in the current fenced spell */
   private readonly fenceNoted = new Set<string>();
   private terminal: 'Succeeded' | 'Failed' | undefined;
+  /** persistent volumes: the latest outcome of making them ready (pods with claims only) */
+  private volumes: VolumesState | undefined;
+  /** the FailedMount message last recorded, and when (monotonic): repeated at most every 30 s */
+  private mountNoted: { message: string; at: number } | undefined;
   private terminated = false;
   private deletionFinished = false;
   private finished = false;
@@ -288,6 +294,24 @@ export class PodWorker {
     await this.publish(pod);
   }
 
+  /**
+   * A volume is not ready (claim unbound, not attached here yet, backing
+   * storage gone): the container waits in ContainerCreating with the reason
+   * as its message, the pod gets FailedMount (again when the reason changes,
+   * at most every 30 s otherwise) and VolumesReady=False, and the worker
+   * looks again in 2 s or when an attachment of this node changes.
+   */
+  private volumeNotReady(pod: KObject, c: Container, err: VolumeError): void {
+    this.waiting.set(c.name, { reason: 'ContainerCreating', message: err.message });
+    this.volumes = { ready: false, reason: err.reason, message: err.message };
+    const now = this.deps.clock.monotonic();
+    if (!this.mountNoted || this.mountNoted.message !== err.message || now - this.mountNoted.at >= 30_000) {
+      this.mountNoted = { message: err.message, at: now };
+      this.deps.recorder.record(pod, 'Warning', 'FailedMount', err.message);
+    }
+    this.later(2000);
+  }
+
   private async startOrBackoff(pod: KObject, c: Container, latest: ContainerInfo | undefined, sandbox: SandboxInfo): Promise<void> {
     if (this.finished) return; // halted (agent shutdown): nothing new starts
     if (this.fencedNow(pod, c)) return;
@@ -312,6 +336,7 @@ export class PodWorker {
     try {
       cfg = await this.deps.configure(pod, c, attempt, sandbox);
     } catch (err) {
+      if (err instanceof VolumeError) return this.volumeNotReady(pod, c, err);
       const reason = err instanceof ContainerStartError ? err.reason : 'CreateContainerConfigError';
       const message = err instanceof Error ? err.message : String(err);
       this.waiting.set(c.name, { reason, message });
@@ -322,6 +347,10 @@ export class PodWorker {
     // The node may have fenced while the container was being configured.
     if (this.fencedNow(pod, c)) return;
     this.waiting.delete(c.name);
+    if (usesClaims(pod)) {
+      this.volumes = { ready: true };
+      this.mountNoted = undefined;
+    }
     const info = await this.deps.runtime.startContainer(sandbox.id, cfg);
     this.startedSeen.set(info.id, this.deps.clock.monotonic());
     this.deps.recorder.record(pod, 'Normal', 'Created', `Created container: ${c.name}`, fieldPath(pod, c.name));
@@ -507,6 +536,7 @@ export class PodWorker {
     };
     if (this.podIP) input.podIP = this.podIP;
     if (this.terminal) input.terminal = this.terminal;
+    if (this.volumes) input.volumes = this.volumes;
     const status = computePodStatus(input);
     const key = JSON.stringify({ ...status, conditions: status.conditions?.map((c) => ({ ...c, lastTransitionTime: undefined })) });
     // Published already, unless someone else changed it since (the node
@@ -536,3 +566,6 @@ export function podGraceMs(pod: KObject): number {
   return g * 1000;
 }
 
+function usesClaims(pod: KObject): boolean {
+  return ((pod.spec as PodSpec).volumes ?? []).some((v) => v.persistentVolumeClaim || v.ephemeral);
+}

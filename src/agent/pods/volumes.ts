@@ -17,6 +17,8 @@ export class VolumeError extends Error {
   constructor(
     readonly volume: string,
     message: string,
+    /** why the volume is not ready, for the pod's VolumesReady condition (persistent volumes) */
+    readonly reason = 'VolumeNotReady',
   ) {
     super(message);
     this.name = 'VolumeError';
@@ -28,6 +30,8 @@ export interface VolumeSources {
   podDir: string;
   getConfigMap(namespace: string, name: string): Promise<KObject | undefined>;
   getSecret(namespace: string, name: string): Promise<KObject | undefined>;
+  /** persistent volumes (agent/volumes/claim-volumes.ts); absent: claims are refused */
+  claims?: { mount(pod: KObject, v: Volume): Promise<PreparedVolume> };
 }
 
 export interface PreparedVolume {
@@ -146,7 +150,10 @@ export async function prepareVolume(v: Volume, src: VolumeSources): Promise<Prep
     await writeAtomicDir(p, files);
     return { hostPath: p, file: false };
   }
-  if (v.persistentVolumeClaim) throw new VolumeError(v.name, `persistentVolumeClaim "${v.persistentVolumeClaim.claimName}": persistent volumes are not served by this hale version yet`);
+  if (v.persistentVolumeClaim || v.ephemeral) {
+    if (!src.claims) throw new VolumeError(v.name, `volume "${v.name}": this node does not mount persistent volumes`);
+    return src.claims.mount(src.pod, v);
+  }
   throw new VolumeError(v.name, `volume "${v.name}": this volume type is not supported by hale's process runtime`);
 }
 
