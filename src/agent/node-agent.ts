@@ -189,6 +189,7 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<RunningNodeAg
           await rm(join(podsRoot, podUid), { recursive: true, force: true });
           await claims.release(podUid); // containers gone: the node stops holding the pod's volumes
         },
+        volumesDone: (podUid) => claims.release(podUid),
       };
     },
   });

@@ -26,6 +26,7 @@ function serverOptions(cmd: Command): Command {
     .option('--datastore <url>', 'sqlite://PATH (default: <data-dir>/state.db) or etcd://host:port[,host:port…]')
     .option('--service-cidr <cidr>', 'range for Service ClusterIPs', '10.43.0.0/16')
     .option('--cluster-cidr <cidr>', 'range node pod CIDRs (a /24 each) come from', '10.42.0.0/16')
+    .option('--shared-volume-root <dir>', 'where the default `shared` StorageClass creates volumes: a directory every node reaches at this path, e.g. an NFS mount (default <data-dir>/shared)')
     .option('--compaction-interval <seconds>', 'how often the store is compacted (history kept: one interval)', '300')
     .option('--event-ttl <seconds>', 'how long Events are kept after they last occurred', '3600')
     .option('--default-not-ready-toleration-seconds <seconds>', 'tolerationSeconds of the node.kubernetes.io/not-ready:NoExecute toleration every pod gets (Kubernetes: 300)', '2')

@@ -18,6 +18,7 @@ export interface ServerCommandOptions extends ControllerFlags {
   compactionInterval: string;
   eventTtl: string;
   clusterCidr?: string;
+  sharedVolumeRoot?: string;
 }
 
 function seconds(flag: string, v: string): number {
@@ -38,6 +39,7 @@ export async function runServer(o: ServerCommandOptions): Promise<void> {
     ...(o.datastore ? { datastore: o.datastore } : {}),
     serviceCidr: o.serviceCidr,
     clusterCidr: o.clusterCidr ?? DEFAULT_CLUSTER_CIDR,
+    ...(o.sharedVolumeRoot ? { sharedVolumeRoot: resolve(o.sharedVolumeRoot) } : {}),
     compactionIntervalMs: seconds('--compaction-interval', o.compactionInterval),
     eventTtlMs: seconds('--event-ttl', o.eventTtl),
     controllers: controllerSettings(o),

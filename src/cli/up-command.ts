@@ -128,6 +128,7 @@ export async function runUp(o: UpCommandOptions): Promise<void> {
     ...(o.datastore ? { datastore: o.datastore } : {}),
     serviceCidr: o.serviceCidr,
     clusterCidr: o.clusterCidr,
+    ...(o.sharedVolumeRoot ? { sharedVolumeRoot: resolve(o.sharedVolumeRoot) } : {}),
     compactionIntervalMs: seconds('--compaction-interval', o.compactionInterval),
     eventTtlMs: seconds('--event-ttl', o.eventTtl),
     controllers: controllerSettings(o),

@@ -85,6 +85,8 @@ export interface PodWorkerDeps {
   finishDeletion(pod: KObject): Promise<void>;
   /** removes the pod's volumes, logs and containers once the pod is gone */
   cleanup(podUid: string): Promise<void>;
+  /** every container of a terminal pod has stopped: its persistent volumes may be detached */
+  volumesDone?(podUid: string): Promise<void>;
 }
 
 const MIN_GRACE_MS = 2000;
@@ -290,7 +292,11 @@ export class PodWorker {
         this.terminal = mains.every((m) => m?.exitCode === 0) ? 'Succeeded' : 'Failed';
       }
     }
-    if (this.terminal) await this.stopAll(pod, 'terminal');
+    if (this.terminal) {
+      await this.stopAll(pod, 'terminal');
+      // No container of a terminal pod runs again: the node stops holding its volumes (the kubelet unmounts them too).
+      await this.deps.volumesDone?.(this.uid);
+    }
     await this.publish(pod);
   }
 
