@@ -12,8 +12,8 @@
 
 import type { KObject } from '../../api/object.js';
 import { isPodReady } from '../../controller/pod-state.js';
-import { isIPv6, podIPs, podSpecOf, shouldSetHostname } from './pod-endpoint.js';
-import { serviceSpec } from './service.js';
+import { isIPv6, podIPs, podSpecOf, shouldSetHostname } from '../../controller/endpoints/pod-endpoint.js';
+import { serviceSpec } from '../../controller/endpoints/service.js';
 
 export type AddressType = 'IPv4' | 'IPv6';
 

@@ -30,13 +30,13 @@ import { Controller, type ReconcileResult } from '../../controller/controller.js
 import type { ControllerContext, RunnableController } from '../../controller/context.js';
 import { BY_NAMESPACE } from '../../controller/informers.js';
 import type { Logger } from '../../lib/log/log.js';
-import { EndpointMetrics, type SyncResult } from './metrics.js';
-import { servicesSelecting, servicesToSyncOnPodUpdate } from './pod-services.js';
+import { EndpointMetrics, type SyncResult } from '../../controller/endpoints/metrics.js';
+import { servicesSelecting, servicesToSyncOnPodUpdate } from '../../controller/endpoints/pod-services.js';
 import { SliceReconciler } from './reconciler.js';
-import { managesEndpoints, selectorMatches, serviceSelector } from './service.js';
+import { managesEndpoints, selectorMatches, serviceSelector } from '../../controller/endpoints/service.js';
 import { LABEL_SERVICE_NAME, managedByController, serviceKeyOf, type EndpointSliceView } from './slice.js';
 import { SliceTracker } from './slice-tracker.js';
-import { TriggerTimeTracker } from './trigger-time.js';
+import { TriggerTimeTracker } from '../../controller/endpoints/trigger-time.js';
 
 export interface EndpointSliceControllerOptions {
   /** --max-endpoints-per-slice (default 100, 1..1000) */

@@ -22,12 +22,12 @@ import type { Informer } from '../../client/informer.js';
 import { ENDPOINTSLICES } from '../../client/resources.js';
 import { ApiError } from '../../machinery/errors.js';
 import { endpointHash, endpointsEqualBeyondHash, podToEndpoint, type AddressType, type Endpoint } from './endpoint.js';
-import type { EndpointMetrics } from './metrics.js';
-import { podSpecOf, shouldPodBeInEndpoints } from './pod-endpoint.js';
-import { ANNOTATION_TRIGGER_TIME, serviceSpec } from './service.js';
+import type { EndpointMetrics } from '../../controller/endpoints/metrics.js';
+import { podSpecOf, shouldPodBeInEndpoints } from '../../controller/endpoints/pod-endpoint.js';
+import { ANNOTATION_TRIGGER_TIME, serviceSpec } from '../../controller/endpoints/service.js';
 import { addressTypesFor, endpointPorts, newEndpointSlice, ownedBy, portMapKey, samePlaceholder, sliceLabels, type EndpointPort, type EndpointSliceView } from './slice.js';
 import type { SliceTracker } from './slice-tracker.js';
-import { withTriggerTime } from './trigger-time.js';
+import { withTriggerTime } from '../../controller/endpoints/trigger-time.js';
 
 export interface ReconcilerOptions {
   client: ApiClient;

@@ -13,8 +13,8 @@
 import type { KObject } from '../../api/object.js';
 import { controllerRef } from '../../controller/controller-ref.js';
 import type { AddressType, Endpoint } from './endpoint.js';
-import { findPort } from './pod-endpoint.js';
-import { isHeadless, isServiceIPSet, LABEL_HEADLESS, serviceSpec } from './service.js';
+import { findPort } from '../../controller/endpoints/pod-endpoint.js';
+import { isHeadless, isServiceIPSet, LABEL_HEADLESS, serviceSpec } from '../../controller/endpoints/service.js';
 
 export const LABEL_SERVICE_NAME = 'kubernetes.io/service-name';
 export const LABEL_MANAGED_BY = 'endpointslice.kubernetes.io/managed-by';

@@ -6,7 +6,7 @@
 import type { KObject } from '../../api/object.js';
 import { ENDPOINTSLICES, NODES, PODS, SERVICES } from '../../client/resources.js';
 import type { Testbed } from '../../controller/testing/testbed.js';
-import type { ServicePort } from './service.js';
+import type { ServicePort } from '../../controller/endpoints/service.js';
 import type { EndpointSliceView } from './slice.js';
 
 export interface ServiceFixture {
