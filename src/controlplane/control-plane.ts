@@ -21,6 +21,7 @@ import { Scheduler } from '../scheduler/loop/scheduler.js';
 import { EventRecorder } from '../client/event-recorder.js';
 import { realClock } from '../lib/clock/clock.js';
 import { startControllerManager, type ControllerSettings } from './controller-manager.js';
+import { ensureDnsService } from './cluster-dns-service.js';
 
 export interface ControlPlaneOptions extends ApiServerOptions {
   /** the range node pod CIDRs come from, default 10.42.0.0/16 */
@@ -54,6 +55,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
     },
   });
   api = await startApiServer({ ...opts, logs, admission: [...(opts.admission ?? []), schedulingAdmission()] });
+  await ensureDnsService(api.registry, opts.serviceCidr ?? '10.43.0.0/16', opts.logger);
   const nodeToken = (await readFile(join(opts.dataDir, 'node-token'), 'utf8')).trim();
   secret = parseJoinToken(nodeToken)?.secret ?? '';
   const clusterCidr = opts.clusterCidr ?? DEFAULT_CLUSTER_CIDR;

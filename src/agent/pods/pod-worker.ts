@@ -26,6 +26,7 @@ import { computePodStatus, type ContainerView, type Waiting } from './pod-status
 import { isFencedPod } from '../fencing/fenced-pod.js';
 import { VolumeError } from './volumes.js';
 import type { VolumesState } from './pod-status.js';
+import type { ResolvConf } from '../../dns/resolv-conf.js';
 import type { Container, Handler, PodSpec, PodStatusJson } from './pod-types.js';
 
 /** how long a freshly started container must stay up before it counts as ready */
@@ -85,6 +86,8 @@ export interface PodWorkerDeps {
   finishDeletion(pod: KObject): Promise<void>;
   /** removes the pod's volumes, logs and containers once the pod is gone */
   cleanup(podUid: string): Promise<void>;
+  /** the pod's resolver configuration (dnsPolicy, dnsConfig); undefined: the node's own resolv.conf */
+  dns?(pod: KObject): ResolvConf | undefined;
   /** every container of a terminal pod has stopped: its persistent volumes may be detached */
   volumesDone?(podUid: string): Promise<void>;
 }
@@ -221,6 +224,7 @@ export class PodWorker {
     }
     if (this.terminal) {
       await this.stopAll(pod, 'terminal');
+      await this.deps.volumesDone?.(this.uid);
       await this.publish(pod);
       return;
     }
@@ -233,6 +237,7 @@ export class PodWorker {
           name: pod.metadata.name ?? '',
           hostname: spec.hostname ?? pod.metadata.name ?? '',
           hostNetwork: !!spec.hostNetwork,
+          ...this.dnsOf(pod),
         });
         this.podIP = this.sandbox.ip;
       } catch (err) {
@@ -298,6 +303,11 @@ export class PodWorker {
       await this.deps.volumesDone?.(this.uid);
     }
     await this.publish(pod);
+  }
+
+  private dnsOf(pod: KObject): { dns?: ResolvConf } {
+    const dns = this.deps.dns?.(pod);
+    return dns ? { dns } : {};
   }
 
   /**

@@ -21,6 +21,8 @@ export interface SandboxConfig {
   /** the pod's hostname (its name, or spec.hostname) */
   hostname: string;
   hostNetwork: boolean;
+  /** the pod's /etc/resolv.conf (CRI's DNSConfig); absent: the node's own */
+  dns?: { nameservers: string[]; searches: string[]; options: string[] };
 }
 
 export interface SandboxInfo {

@@ -29,6 +29,7 @@ import { FENCED_MESSAGE, FENCED_REASON, type ContainerConfig, type ContainerInfo
 import { createCgroup, removeCgroup, type ContainerCgroup } from './cgroups.js';
 import { HostIpam } from './host-ipam.js';
 import { hostsFileContent, rootfsMounts } from './rootfs.js';
+import { renderResolvConf } from '../../../dns/resolv-conf.js';
 import { execIn } from './supervision/exec.js';
 import type { SupervisorSpec } from './supervision/spec.js';
 import { isExit, readState, signalKill, signalStop, startSupervised, watchExit, writeDeadline, StartError, type ExitState } from './supervision/supervisor.js';
@@ -65,6 +66,8 @@ interface SandboxRecord extends SandboxInfo {
   name: string;
   hostname: string;
   hostNetwork: boolean;
+  /** the sandbox dir holds the pod's own resolv.conf */
+  ownResolvConf?: boolean;
 }
 
 interface ContainerRecord {
@@ -190,8 +193,12 @@ export class ProcessRuntime implements Runtime {
     }
     const { ip, netnsPath } = net.value;
     const hostname = cfg.hostNetwork ? '' : cfg.hostname;
-    await Promise.all([writeFile(join(dir, 'hosts'), hostsFileContent(ip, cfg.hostname)), writeFile(join(dir, 'hostname'), `${cfg.hostname}\n`)]);
-    const rec: SandboxRecord = { id, podUid: cfg.podUid, ip, createdAt: new Date(this.opts.clock.now()), namespace: cfg.namespace, name: cfg.name, hostname, hostNetwork: cfg.hostNetwork };
+    await Promise.all([
+      writeFile(join(dir, 'hosts'), hostsFileContent(ip, cfg.hostname)),
+      writeFile(join(dir, 'hostname'), `${cfg.hostname}\n`),
+      ...(cfg.dns ? [writeFile(join(dir, 'resolv.conf'), renderResolvConf(cfg.dns))] : []),
+    ]);
+    const rec: SandboxRecord = { id, podUid: cfg.podUid, ip, createdAt: new Date(this.opts.clock.now()), namespace: cfg.namespace, name: cfg.name, hostname, hostNetwork: cfg.hostNetwork, ...(cfg.dns ? { ownResolvConf: true } : {}) };
     if (netnsPath) rec.netnsPath = netnsPath;
     await writeJson(join(dir, 'sandbox.json'), rec);
     this.sandboxes.set(id, rec);
@@ -272,7 +279,7 @@ export class ProcessRuntime implements Runtime {
       spec.pidNamespace = true;
       spec.rootfs = join(dir, 'rootfs');
       await mkdir(spec.rootfs, { recursive: true });
-      spec.mounts = rootfsMounts({ mounts: cfg.mounts, hostsFile: join(this.sandboxDir(sandboxId), 'hosts'), hostnameFile: join(this.sandboxDir(sandboxId), 'hostname'), resolvConf: '/etc/resolv.conf' });
+      spec.mounts = rootfsMounts({ mounts: cfg.mounts, hostsFile: join(this.sandboxDir(sandboxId), 'hosts'), hostnameFile: join(this.sandboxDir(sandboxId), 'hostname'), resolvConf: sb.ownResolvConf ? join(this.sandboxDir(sandboxId), 'resolv.conf') : '/etc/resolv.conf' });
       if (sb.hostname) spec.hostname = sb.hostname;
       if (sb.netnsPath) spec.netnsPath = sb.netnsPath;
       if (cfg.runAsUser !== undefined) spec.uid = cfg.runAsUser;
