@@ -11,6 +11,7 @@ import { PodNetwork } from './runtime/process/network/pod-network.js';
 import { removeScope } from './runtime/process/cgroups.js';
 import { ProcessRuntime } from './runtime/process/process-runtime.js';
 import { supervisorBinary } from './runtime/process/supervision/supervisor.js';
+import { ServiceAddresses, serviceAddressLabel } from './services/service-addresses.js';
 
 /** Returns how many containers were stopped. */
 export async function cleanupNode(dataDir: string, log: Logger): Promise<number> {
@@ -35,7 +36,10 @@ export async function cleanupNode(dataDir: string, log: Logger): Promise<number>
   for (const s of rt.listPodSandboxes()) await rt.removePodSandbox(s.id);
   await rt.close();
   // The node's bridge outlives its last pod; a node that is brought down takes it away.
-  if (network) await network.destroy();
+  if (network) {
+    await network.destroy();
+    await new ServiceAddresses({ label: serviceAddressLabel(rec.bridge), log }).remove();
+  }
   await removeScope(rec.nodeName);
   return running.length;
 }

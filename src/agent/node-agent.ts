@@ -35,6 +35,7 @@ import { SharedInformers } from '../controller/informers.js';
 import { EventRecorder } from '../client/event-recorder.js';
 import { ProvisioningController } from '../controllers/provisioning/provisioning-controller.js';
 import { LocalProvisioner } from '../volumes/local-provisioner.js';
+import { NodeServices } from './services/node-services.js';
 
 export interface NodeAgentOptions {
   server: string;
@@ -121,6 +122,19 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<RunningNodeAg
   const getConfigMap = (ns: string, name: string): Promise<KObject | undefined> => get(CONFIGMAPS, ns, name);
   const getSecret = (ns: string, name: string): Promise<KObject | undefined> => get(SECRETS, ns, name);
 
+  // Services on this node: ClusterIPs, cluster DNS (needs the node's own network namespace).
+  let services: NodeServices | undefined;
+  if (mode === 'isolated') {
+    const s = new NodeServices({ client, nodeName: o.nodeName, bridge: o.bridge ?? 'hale0', log });
+    try {
+      await s.start();
+      services = s;
+    } catch (err) {
+      log.error({ err: String(err) }, 'node services failed to start: pods get the node\'s resolv.conf and no ClusterIPs');
+      await s.stop().catch(() => undefined);
+    }
+  }
+
   const claims = new ClaimVolumes({ client, nodeName: o.nodeName, book: await InUseBook.open(root), log, onAttachmentChange: () => agent?.kickPods() });
 
   // One backoff for the node, keyed by pod uid and container name, as the kubelet keeps it.
@@ -159,6 +173,7 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<RunningNodeAg
     },
     workerDeps: (runtime, recorder) => {
       claims.start(recorder);
+      services?.setRecorder(recorder);
       return {
         clock,
         log,
@@ -190,6 +205,7 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<RunningNodeAg
           await claims.release(podUid); // containers gone: the node stops holding the pod's volumes
         },
         volumesDone: (podUid) => claims.release(podUid),
+        dns: (pod) => services?.podDns(pod),
       };
     },
   });
@@ -212,6 +228,7 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<RunningNodeAg
     async stop() {
       clearInterval(gcTimer);
       claims.stop();
+      await services?.stop();
       await localVolumes.stop();
       await provisioning.stop();
       await provisionRecorder.flush();
