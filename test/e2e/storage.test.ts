@@ -159,6 +159,39 @@ spec:
     await kubectl('delete', 'statefulset', 'web', '--wait=true');
   });
 
+  it('PVC retention whenScaled: Delete removes the condemned ordinal\'s claim, volume and data after its pod is gone', async () => {
+    await c.apply(`apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: tmp}
+spec:
+  replicas: 2
+  serviceName: tmp
+  persistentVolumeClaimRetentionPolicy: {whenScaled: Delete, whenDeleted: Retain}
+  selector: {matchLabels: {app: tmp}}
+  template:
+    metadata: {labels: {app: tmp}}
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers:
+      - name: c
+        image: busybox
+        command: [sh, -c, 'echo x > /data/x; sleep 3600']
+        volumeMounts: [{name: data, mountPath: /data}]
+  volumeClaimTemplates:
+  - metadata: {name: data}
+    spec:
+      accessModes: [ReadWriteOnce]
+      resources: {requests: {storage: 1Gi}}
+`);
+    await ready('tmp-1');
+    const path = await claimPath('data-tmp-1');
+    assert.ok(await exists(path));
+    await kubectl('scale', 'statefulset', 'tmp', '--replicas=1');
+    await c.waitFor('claim, volume and data of tmp-1 gone', async () => !(await kubectl('get', 'pvc', '-o', 'name')).includes('data-tmp-1') && !(await exists(path)), 90_000);
+    assert.equal(await kubectl('get', 'pvc', 'data-tmp-0', '-o', 'jsonpath={.status.phase}'), 'Bound', 'the kept ordinal keeps its claim');
+    await kubectl('delete', 'statefulset', 'tmp', '--wait=true');
+  });
+
   it('the node of a StatefulSet pod with a shared RWO volume is cut off: the volume follows the pod only after fencing', async () => {
     const victim = 'node-1-2';
     await kubectl('cordon', 'node-1');
