@@ -1,5 +1,5 @@
-// The stateful case: a 1-replica StatefulSet of `sleep` (grace 1 s; no
-// headless Service: hale's StatefulSet controller, like Kubernetes', only
+// The stateful case: a 1-replica StatefulSet of `sleep` with a ReadWriteOnce
+// persistent volume (class `shared`; grace 1 s; no headless Service: hale's StatefulSet controller, like Kubernetes', only
 // uses serviceName for the pod's subdomain). The host's node is cordoned so
 // `nf-db-0` always runs on a local node, which can be powered off. Each
 // repeat powers off the pod's node and measures, from the power-off's
@@ -39,8 +39,13 @@ const statefulSet = {
     selector: { matchLabels: { app: APP } },
     template: {
       metadata: { labels: { app: APP } },
-      spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'app', image: 'busybox', command: ['sleep', '86413'] }] },
+      spec: {
+        terminationGracePeriodSeconds: 1,
+        containers: [{ name: 'app', image: 'busybox', command: ['sleep', '86413'], volumeMounts: [{ name: 'data', mountPath: '/data' }] }],
+      },
     },
+    // Its ReadWriteOnce volume of the default `shared` class moves with it: released after fencing, attached on the new node.
+    volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
   },
 };
 

@@ -31,6 +31,7 @@ import { noLogs, type LogRouter } from './handlers/subresource.js';
 import { Compactor } from './housekeeping/compactor.js';
 import { EventExpiry } from './housekeeping/event-ttl.js';
 import { ApiMetrics } from './metrics.js';
+import type { Registry as PromRegistry } from 'prom-client';
 import { installCascade } from './registry/cascade.js';
 import { systemContext } from './registry/context.js';
 import type { AdmissionPlugin } from './registry/hooks.js';
@@ -76,6 +77,8 @@ export interface RunningApiServer {
   store: Store;
   cache: WatchCache;
   compactor: Compactor;
+  /** the registry /metrics serves; components running in this process register theirs here */
+  metrics: PromRegistry;
   stop(): Promise<void>;
 }
 
@@ -174,6 +177,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     store,
     cache,
     compactor,
+    metrics: metrics.registry,
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -7,6 +7,7 @@ import type { EventRecorder } from '../client/event-recorder.js';
 import type { Clock } from '../lib/clock/clock.js';
 import type { Logger } from '../lib/log/log.js';
 import type { SharedInformers } from './informers.js';
+import type { Registry as PromRegistry } from 'prom-client';
 
 export interface ControllerContext {
   client: ApiClient;
@@ -15,6 +16,8 @@ export interface ControllerContext {
   log: Logger;
   /** an event recorder whose source component is `component` (e.g. replicaset-controller) */
   recorder(component: string): EventRecorder;
+  /** where controllers register their Prometheus metrics (the API server's, served on /metrics); absent: private registries */
+  metrics?: PromRegistry;
 }
 
 export interface RunnableController {

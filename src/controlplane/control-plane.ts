@@ -68,7 +68,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
     recorder: new EventRecorder({ client, source: { component: 'default-scheduler' }, clock: opts.clock ?? realClock, log: opts.logger }),
   });
   scheduler.start();
-  const controllers = await startControllerManager({ registry: api.registry, clock: opts.clock ?? realClock, log: opts.logger.child({ component: 'controller-manager' }), ...(opts.controllers ? { settings: opts.controllers } : {}) });
+  const controllers = await startControllerManager({ registry: api.registry, metrics: api.metrics, clock: opts.clock ?? realClock, log: opts.logger.child({ component: 'controller-manager' }), ...(opts.controllers ? { settings: opts.controllers } : {}) });
   const running = api;
   return {
     api: running,

@@ -5,6 +5,7 @@
 // and the workers start once every cache has synced.
 
 import type { Registry } from '../apiserver/registry/registry.js';
+import type { Registry as PromRegistry } from 'prom-client';
 import { EventRecorder } from '../client/event-recorder.js';
 import { LocalClient } from '../client/local/local-client.js';
 import type { ControllerContext, RunnableController } from '../controller/context.js';
@@ -46,8 +47,8 @@ const CONTROLLERS: ((ctx: ControllerContext, settings: ControllerSettings) => Ru
   (ctx) => new TaintEvictionController(ctx),
   (ctx, s) => new NodeLifecycleController(ctx, s.nodeLifecycle),
   (ctx, s) => new NodeFencingController(ctx, s.nodeFencing),
-  (ctx) => new EndpointSliceController(ctx),
-  (ctx) => new EndpointsController(ctx),
+  (ctx) => new EndpointSliceController(ctx, ctx.metrics ? { metricsRegistry: ctx.metrics } : {}),
+  (ctx) => new EndpointsController(ctx, ctx.metrics ? { metricsRegistry: ctx.metrics } : {}),
   (ctx) => new PersistentVolumeBinder(ctx),
   (ctx) => new ProvisioningController(ctx, new SharedProvisioner()),
   (ctx) => new PvcProtectionController(ctx),
@@ -61,7 +62,7 @@ export interface ControllerManager {
   stop(): Promise<void>;
 }
 
-export async function startControllerManager(o: { registry: Registry; clock: Clock; log: Logger; settings?: ControllerSettings }): Promise<ControllerManager> {
+export async function startControllerManager(o: { registry: Registry; clock: Clock; log: Logger; settings?: ControllerSettings; metrics?: PromRegistry }): Promise<ControllerManager> {
   const client = new LocalClient(o.registry, { user: 'system:kube-controller-manager' });
   const informers = new SharedInformers(client, o.log.child({ component: 'informers' }));
   const recorders = new Map<string, EventRecorder>();
@@ -75,6 +76,7 @@ export async function startControllerManager(o: { registry: Registry; clock: Clo
       if (!r) recorders.set(component, (r = new EventRecorder({ client, source: { component }, clock: o.clock, log: o.log })));
       return r;
     },
+    ...(o.metrics ? { metrics: o.metrics } : {}),
   };
   const controllers = CONTROLLERS.map((make) => make(ctx, o.settings ?? {}));
   informers.start();
