@@ -65,6 +65,8 @@ export interface AgentOptions {
    * peers for grants nor gives any.
    */
   leaseClient?: ApiClient;
+  /** after orphans were collected: the pods that may still hold node resources (others' volumes are released) */
+  onPodsKnown?: (podUids: ReadonlySet<string>) => Promise<void>;
 }
 
 const NODE_READY = { ready: true, readyReason: 'KubeletReady', readyMessage: 'kubelet is posting ready status' };
@@ -269,7 +271,8 @@ export class Agent {
   /** Containers and sandboxes of pods that no longer exist in the API are stopped and removed. */
   private async collectOrphans(knownUids?: Set<string>): Promise<void> {
     const runtime = this.runtime!;
-    const known: Set<string | undefined> = knownUids ?? new Set([...(this.podInformer?.items.values() ?? [])].map((p) => p.metadata.uid));
+    const pods = [...(this.podInformer?.items.values() ?? [])];
+    const known: Set<string | undefined> = knownUids ?? new Set(pods.map((p) => p.metadata.uid));
     for (const s of runtime.listPodSandboxes()) {
       if (known.has(s.podUid)) continue;
       this.opts.log.info({ podUid: s.podUid }, 'removing the sandbox of a pod that is gone');
@@ -280,6 +283,17 @@ export class Agent {
       if (c.state === 'running') await runtime.stopContainer(c.id, 0);
       await runtime.removeContainer(c.id);
     }
+    // What still holds node resources (volumes): a known pod that is not terminal, or has a running container.
+    const terminal = new Set(pods.filter((p) => ['Succeeded', 'Failed'].includes((p.status as { phase?: string } | undefined)?.phase ?? '')).map((p) => p.metadata.uid));
+    const holding = new Set<string>();
+    for (const uid of known) if (uid && !terminal.has(uid)) holding.add(uid);
+    for (const c of runtime.listContainers()) if (c.state === 'running') holding.add(c.podUid);
+    await this.opts.onPodsKnown?.(holding);
+  }
+
+  /** The agent's event recorder (source kubelet, this node). */
+  get events(): EventRecorder {
+    return this.recorder;
   }
 
   private async register(): Promise<KObject> {

@@ -151,6 +151,7 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<RunningNodeAg
     ...(o.fenceAfterMs !== undefined ? { fenceAfterMs: o.fenceAfterMs } : {}),
     peerSecret: creds.secret,
     leaseClient,
+    onPodsKnown: (uids) => claims.forgetExcept(uids),
     runtime: async (podCidr) => {
       const bridge = o.bridge ?? 'hale0';
       // One prefix per node, none a prefix of another's: a hash of the node name.
@@ -211,6 +212,7 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<RunningNodeAg
   });
   await agent.start();
   const started = agent;
+  claims.start(started.events); // (once: the pod workers' calls then do nothing)
   // hale/local volumes live on this node: its agent is their provisioner (and deleter).
   const provisioning = new SharedInformers(client, log.child({ component: 'local-provisioner' }));
   const provisionRecorder = new EventRecorder({ client, source: { component: 'hale/local', host: o.nodeName }, clock, log });

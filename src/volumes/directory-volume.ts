@@ -27,10 +27,10 @@ export async function makeVolumeDir(root: string, namespace: string, claim: stri
   return path;
 }
 
-/** Removes a volume's directory; refuses any path that is not a volume directory of `pvName`. */
-export async function removeVolumeDir(path: string, pvName: string): Promise<void> {
-  if (!isAbsolute(path) || !basename(path).endsWith(pvName) || basename(path) === '') {
-    throw new Error(`refusing to delete ${path}: not a volume directory of ${pvName}`);
+/** Removes a volume's directory; refuses any path whose last component is not exactly `dirName`. */
+export async function removeVolumeDir(path: string, dirName: string): Promise<void> {
+  if (!isAbsolute(path) || dirName === '' || dirName.includes('/') || basename(path) !== dirName) {
+    throw new Error(`refusing to delete ${path}: not the volume directory ${dirName}`);
   }
   await rm(path, { recursive: true, force: true });
 }

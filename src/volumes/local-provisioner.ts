@@ -42,7 +42,7 @@ export class LocalProvisioner implements Provisioner {
     return pvNode(pv) === this.o.nodeName;
   }
 
-  delete(pv: KObject, path: string): Promise<void> {
-    return removeVolumeDir(path, pv.metadata.name ?? '');
+  delete(_pv: KObject, path: string, dirName: string): Promise<void> {
+    return removeVolumeDir(path, dirName);
   }
 }

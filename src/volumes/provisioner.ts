@@ -6,9 +6,11 @@
 // root is reachable there), `hale/local` in each node agent for its own node.
 //
 // Invariants: provision is idempotent for one PV name (a retry after a crash
-// finds the directory and reuses it); delete removes only a directory whose
-// last path component ends with the PV's name, so a PV edited to point at
-// `/` or another volume's path can never make hale remove it.
+// finds the directory and reuses it); delete removes only a directory named
+// exactly as provision named it (`<ns>-<claim>-<pv>`), and the controller
+// deletes only CSI volumes of the provisioner's own driver whose handle is
+// the PV's name, so a PV edited to point at `/` or another volume's path
+// can never make hale remove it.
 
 import type { KObject } from '../api/object.js';
 
@@ -38,5 +40,6 @@ export interface Provisioner {
   provision(req: ProvisionRequest): Promise<ProvisionedVolume>;
   /** whether this instance deletes the volume (hale/local: only its own node's) */
   owns(pv: KObject): boolean;
-  delete(pv: KObject, path: string): Promise<void>;
+  /** removes the volume's directory, which must be named exactly `dirName` (`<ns>-<claim>-<pv>`) */
+  delete(pv: KObject, path: string, dirName: string): Promise<void>;
 }

@@ -27,7 +27,7 @@ export class SharedProvisioner implements Provisioner {
     return true;
   }
 
-  delete(pv: KObject, path: string): Promise<void> {
-    return removeVolumeDir(path, pv.metadata.name ?? '');
+  delete(_pv: KObject, path: string, dirName: string): Promise<void> {
+    return removeVolumeDir(path, dirName);
   }
 }

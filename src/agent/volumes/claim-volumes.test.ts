@@ -86,3 +86,17 @@ test('the in-use record survives an agent restart', async () => {
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('a failed save is not remembered: the retry writes, and the entry survives a restart', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'hale-book-fail-'));
+  try {
+    const book = await InUseBook.open(dir);
+    await mkdir(join(dir, 'volumes-in-use.json')); // the write fails once (EISDIR), as ENOSPC/EIO would
+    await assert.rejects(book.add('pod-1', 'kubernetes.io/host-path/pv1'));
+    await rmdir(join(dir, 'volumes-in-use.json'));
+    await book.add('pod-1', 'kubernetes.io/host-path/pv1');
+    assert.deepEqual((await InUseBook.open(dir)).names(), ['kubernetes.io/host-path/pv1']);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

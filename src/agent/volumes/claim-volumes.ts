@@ -15,6 +15,11 @@
 //      failure: FailedMount on the pod, VolumeUnavailable on the volume,
 //      nothing deleted, and the pod starts by itself once it is back.
 //
+// Once a pod's volume passed all five in this agent's life, a container
+// restart of that pod checks only 5: the volume is in volumesInUse, so the
+// attach/detach controller keeps it attached here, and a claim being
+// deleted is kept by its protection while the pod lives.
+//
 // A pod's volumes leave `volumesInUse` only when the pod is cleaned up (its
 // containers removed), so "the node confirms the pod is gone" is literal.
 
@@ -57,6 +62,8 @@ export class ClaimVolumes {
   private readonly attachments: Informer;
   private readonly abort = new AbortController();
   private recorder: EventRecorder | undefined;
+  /** `<pod uid>/<unique name>` → PV name: fully checked and mounted in this agent's life */
+  private readonly mountedPv = new Map<string, string>();
   /** what was last published, so an unchanged set is not written again */
   private published: string | undefined;
   private publishing: Promise<void> = Promise.resolve();
@@ -71,8 +78,9 @@ export class ClaimVolumes {
     this.attachments.on({ add: mine, update: mine, delete: mine });
   }
 
-  /** Starts watching attachments and publishes the recorded in-use set (it survives agent restarts). */
+  /** Starts watching attachments and publishes the recorded in-use set (it survives agent restarts). Once; later calls do nothing. */
   start(recorder: EventRecorder): void {
+    if (this.recorder) return;
     this.recorder = recorder;
     void this.attachments.run(this.abort.signal);
     void this.publish().catch((err: unknown) => this.o.log.warn({ err: String(err) }, 'could not publish volumesInUse; will retry with the next mount or cleanup'));
@@ -89,8 +97,10 @@ export class ClaimVolumes {
     const waitMsg = (why: string): string => `Unable to attach or mount volumes: unmounted volumes=[${v.name}], unattached volumes=[${v.name}]: ${why}`;
     const claim = await this.get(PVCS, ns, claimName);
     if (!claim) throw new VolumeError(v.name, waitMsg(`persistentvolumeclaim "${claimName}" not found`), 'ClaimNotFound');
-    if (claim.metadata.deletionTimestamp) throw new VolumeError(v.name, waitMsg(`persistentvolumeclaim "${claimName}" is being deleted`), 'ClaimBeingDeleted');
     const pvName = (claim.spec as { volumeName?: string } | undefined)?.volumeName;
+    const mountedBefore = pvName !== undefined && [...this.mountedPv].some(([k, pv]) => k.startsWith(`${pod.metadata.uid ?? ''}/`) && pv === pvName);
+    // A claim being deleted is kept while pods use it (protection), but no new pod may start using it.
+    if (claim.metadata.deletionTimestamp && !mountedBefore) throw new VolumeError(v.name, waitMsg(`persistentvolumeclaim "${claimName}" is being deleted`), 'ClaimBeingDeleted');
     if (!pvName || (claim.status as { phase?: string } | undefined)?.phase !== 'Bound') throw new VolumeError(v.name, waitMsg(`persistentvolumeclaim "${claimName}" is not bound yet`), 'ClaimNotBound');
     const pv = await this.get(PVS, '', pvName);
     if (!pv) throw new VolumeError(v.name, waitMsg(`persistentvolume "${pvName}" not found`), 'VolumeNotFound');
@@ -101,6 +111,10 @@ export class ClaimVolumes {
     const modes = (pv.spec as { accessModes?: string[] } | undefined)?.accessModes ?? [];
     const unique = uniqueVolumeName(shape);
     const uid = pod.metadata.uid ?? '';
+    const readOnly = !!v.persistentVolumeClaim?.readOnly || (modes.length > 0 && modes.every((m) => m === 'ReadOnlyMany'));
+    // Mounted for this pod before, in this agent's life: it is in volumesInUse, so it stays attached here;
+    // a container restart needs only the storage itself (the claim may be Terminating, kept by protection).
+    if (this.mountedPv.has(`${uid}/${unique}`)) return this.checkBacking(pv, pvName, path, readOnly, v);
 
     // ReadWriteOncePod: one pod, even on this node.
     if (modes.includes('ReadWriteOncePod')) {
@@ -114,14 +128,20 @@ export class ClaimVolumes {
     const va = await this.get(VOLUMEATTACHMENTS, '', attachmentName(pvName, attacher, this.o.nodeName));
     if (!(va?.status as { attached?: boolean } | undefined)?.attached) throw new VolumeError(v.name, waitMsg(`volume "${pvName}" is not attached to node "${this.o.nodeName}" yet`), 'VolumeNotAttached');
     if (singleNode(modes)) {
-      const elsewhere = [...this.attachments.items.values()].find((a) => {
+      // The controller never attaches a single-node volume twice; the node checks anyway, with a fresh list.
+      const all = await this.o.client.list(VOLUMEATTACHMENTS);
+      const elsewhere = all.items.find((a) => {
         const s = a.spec as AttachmentSpec | undefined;
         return s?.source?.persistentVolumeName === pvName && s.nodeName !== this.o.nodeName;
       });
       if (elsewhere) throw new VolumeError(v.name, waitMsg(`volume "${pvName}" is still attached to node "${(elsewhere.spec as AttachmentSpec).nodeName}"`), 'VolumeNotAttached');
     }
+    const out = await this.checkBacking(pv, pvName, path, readOnly, v);
+    this.mountedPv.set(`${uid}/${unique}`, pvName);
+    return out;
+  }
 
-    const readOnly = !!v.persistentVolumeClaim?.readOnly || (modes.length > 0 && modes.every((m) => m === 'ReadOnlyMany'));
+  private async checkBacking(pv: KObject, pvName: string, path: string, readOnly: boolean, v: Volume): Promise<PreparedVolume> {
     const problem = await backingProblem(path, !readOnly);
     if (problem) {
       this.recorder?.record(pv, 'Warning', 'VolumeUnavailable', `volume is unavailable on node ${this.o.nodeName}: ${problem}; pods using it wait, nothing was deleted`);
@@ -132,7 +152,19 @@ export class ClaimVolumes {
 
   /** The pod's containers are gone: its volumes leave volumesInUse. */
   async release(podUid: string): Promise<void> {
+    for (const k of [...this.mountedPv.keys()]) if (k.startsWith(`${podUid}/`)) this.mountedPv.delete(k);
     if (await this.o.book.remove(podUid)) await this.publish();
+  }
+
+  /** Pods the node no longer has (gone from the API, containers removed): their records go. */
+  async forgetExcept(keep: ReadonlySet<string>): Promise<void> {
+    for (const uid of this.o.book.pods()) if (!keep.has(uid)) await this.release(uid);
+  }
+
+  /** The Node object was (re)created: write volumesInUse again even if unchanged. */
+  republish(): Promise<void> {
+    this.published = undefined;
+    return this.publish();
   }
 
   /** Writes the node's volumesInUse (serialized; the latest set wins). */

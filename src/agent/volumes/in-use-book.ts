@@ -34,21 +34,29 @@ export class InUseBook {
     return [...this.byPod].filter(([uid, s]) => uid !== except && s.has(name)).map(([uid]) => uid);
   }
 
-  /** Records and persists; true when it was new. */
+  /** Records and persists — in memory only once the file holds it; true when it was new. */
   async add(podUid: string, name: string): Promise<boolean> {
-    const s = this.byPod.get(podUid) ?? new Set<string>();
-    if (s.has(name)) return false;
-    s.add(name);
-    this.byPod.set(podUid, s);
-    await this.save();
+    if (this.byPod.get(podUid)?.has(name)) return false;
+    const next = new Map(this.byPod);
+    next.set(podUid, new Set([...(this.byPod.get(podUid) ?? []), name]));
+    await this.save(next);
+    this.byPod.set(podUid, next.get(podUid)!);
     return true;
   }
 
   /** Forgets a pod; true when it had volumes. */
   async remove(podUid: string): Promise<boolean> {
-    if (!this.byPod.delete(podUid)) return false;
-    await this.save();
+    if (!this.byPod.has(podUid)) return false;
+    const next = new Map(this.byPod);
+    next.delete(podUid);
+    await this.save(next);
+    this.byPod.delete(podUid);
     return true;
+  }
+
+  /** the pods with recorded volumes */
+  pods(): string[] {
+    return [...this.byPod.keys()];
   }
 
   /** the node's volumesInUse: sorted, each once */
@@ -58,9 +66,9 @@ export class InUseBook {
     return [...all].sort();
   }
 
-  private save(): Promise<void> {
+  private save(state: Map<string, Set<string>>): Promise<void> {
     const out: Record<string, string[]> = {};
-    for (const [uid, s] of this.byPod) out[uid] = [...s].sort();
+    for (const [uid, s] of state) out[uid] = [...s].sort();
     return writeFileAtomic(this.path, JSON.stringify(out), { mode: 0o600 });
   }
 }

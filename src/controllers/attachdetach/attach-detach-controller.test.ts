@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { KObject } from '../../api/object.js';
+import { ClaimVolumes } from '../../agent/volumes/claim-volumes.js';
+import { InUseBook } from '../../agent/volumes/in-use-book.js';
+import { VolumeError } from '../../agent/pods/volumes.js';
 import { NODES, PODS, PVCS, PVS, VOLUMEATTACHMENTS } from '../../client/resources.js';
 import type { Testbed } from '../../controller/testing/testbed.js';
 import { OUT_OF_SERVICE_TAINT } from '../../api/fencing.js';
@@ -99,4 +105,73 @@ test('a terminal pod no longer needs its volume', async () => {
     await b.setPodStatus('default', 'job', { phase: 'Succeeded', nodeName: 'n1' });
     await b.until('detached (n1 reports nothing in use)', async () => (await attachments(b)).length === 0);
   });
+});
+
+test('a mount that lands between the detach decision and the delete keeps the volume: never two nodes at once', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'hale-detach-race-'));
+  const data = join(dir, 'pv1');
+  await mkdir(data);
+  let hook: (() => Promise<void>) | undefined;
+  const agents: ClaimVolumes[] = [];
+  try {
+    await withStorage(
+      (ctx) => {
+        // The agent's whole mount runs inside the controller's first write of the detach.
+        const client = new Proxy(ctx.client, {
+          get(t, prop) {
+            if (prop === 'update' || prop === 'delete') {
+              return async (...args: unknown[]) => {
+                if (args[0] === VOLUMEATTACHMENTS && hook) {
+                  const h = hook;
+                  hook = undefined;
+                  await h();
+                }
+                return (t[prop] as (...a: unknown[]) => unknown).apply(t, args);
+              };
+            }
+            const v = t[prop as keyof typeof t];
+            return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+          },
+        });
+        return [new PersistentVolumeBinder(ctx), new AttachDetachController({ ...ctx, client })];
+      },
+      async (b) => {
+        for (const n of ['n1', 'n2']) await addNode(b, n);
+        const agent = async (node: string): Promise<ClaimVolumes> => {
+          const cv = new ClaimVolumes({ client: b.client, nodeName: node, book: await InUseBook.open(await mkdtemp(join(dir, `agent-${node}-`))), log: b.log, onAttachmentChange: () => undefined });
+          cv.start(b.recorder);
+          agents.push(cv);
+          return cv;
+        };
+        const a1 = await agent('n1');
+        const a2 = await agent('n2');
+        await b.client.create(PVS, '', hostPathVolume('pv1', { path: data }));
+        await b.client.create(PVCS, 'default', claim('data'));
+        await b.until('bound', async () => phase(await b.client.get(PVCS, 'default', 'data')) === 'Bound');
+        const vol = { name: 'data', persistentVolumeClaim: { claimName: 'data' } };
+        const run = async (name: string, node: string): Promise<KObject> => {
+          await runPod(b, name, node);
+          return b.client.get(PODS, 'default', name);
+        };
+        const outcome = (p: Promise<unknown>): Promise<string> => p.then(() => 'mounted', (err: unknown) => (err instanceof VolumeError ? err.reason : Promise.reject(err)));
+        const old = await run('old', 'n1');
+        await b.until('attached to n1', async () => JSON.stringify(await attachments(b)) === JSON.stringify([{ node: 'n1', attached: true }]));
+        assert.equal(await outcome(a1.mount(old, vol)), 'mounted');
+        await run('other', 'n2');
+        let n1Mount: string | undefined;
+        hook = async () => {
+          n1Mount = await outcome(a1.mount(await run('new', 'n1'), vol));
+        };
+        await b.client.delete(PODS, 'default', 'old', { gracePeriodSeconds: 0 });
+        await a1.release(old.metadata.uid ?? '');
+        await b.until('the race ran', () => n1Mount !== undefined);
+        await new Promise((r) => setTimeout(r, 200));
+        const n2Mount = await outcome(a2.mount(await b.client.get(PODS, 'default', 'other'), vol));
+        assert.ok(!(n1Mount === 'mounted' && n2Mount === 'mounted'), `mounted on n1 (${n1Mount}) and n2 (${n2Mount}); attachments ${JSON.stringify(await attachments(b))}`);
+      },
+    );
+  } finally {
+    for (const a of agents) a.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
 });

@@ -35,6 +35,8 @@ import { claimNamesOf } from '../volumeprotection/pvc-protection.js';
 import { multiAttachMessage } from './multi-attach.js';
 
 const BY_CLAIM = 'claim';
+/** On a VolumeAttachment: the volume's name in the node's volumesInUse. */
+export const ANNOTATION_UNIQUE_NAME = 'hale.dev/volume-unique-name';
 const BY_VOLUME = 'volume';
 const BY_NODE = 'node';
 
@@ -165,9 +167,12 @@ export class AttachDetachController implements RunnableController {
           this.reportMultiAttach(pvName, pods, want, node);
           continue;
         }
-        va = await this.create(name, attacher, node, pvName);
+        va = await this.create(name, attacher, node, pvName, uniqueVolumeName(pv as PVShape));
       }
-      if (!(va.status as { attached?: boolean } | undefined)?.attached) await this.markAttached(va);
+      if (!(va.status as { attached?: boolean } | undefined)?.attached) {
+        await this.markAttached(va);
+        for (const p of pods) this.recorder.record(p, 'Normal', 'SuccessfulAttachVolume', `AttachVolume.Attach succeeded for volume "${pvName}"`);
+      }
       for (const p of pods) this.reported.delete(p.metadata.uid ?? '');
     }
   }
@@ -194,35 +199,67 @@ export class AttachDetachController implements RunnableController {
     }
   }
 
+  /**
+   * Detaches in two phases, so a node that starts using the volume while we
+   * decide can never lose it under a running container: (1) the attachment
+   * is marked `attached: false` (a compare-and-swap on its resourceVersion)
+   * — from then on no agent mounts it, because an agent publishes the volume
+   * in use *before* it reads the attachment and requires `attached: true`;
+   * (2) the node is read fresh: if it lists the volume in use (its mount
+   * got in first) and is not out of service, the attachment is marked
+   * attached again; otherwise it is deleted (uid and resourceVersion
+   * preconditions).
+   */
   private async maybeDetach(va: KObject, pv: KObject | undefined): Promise<void> {
     const nodeName = vaSpec(va).nodeName ?? '';
-    let node: KObject | undefined;
+    const unique = va.metadata.annotations?.[ANNOTATION_UNIQUE_NAME] ?? (pv ? uniqueVolumeName(pv as PVShape) : undefined);
+    const cached = this.nodes.get(nodeName);
+    if (!cached) {
+      // Confirm with a fresh read before saying anything.
+      const fresh = await this.freshNode(nodeName);
+      if (!fresh) {
+        this.ctx.log.warn({ attachment: va.metadata.name, node: nodeName }, 'volume attached to a node that no longer exists; delete the VolumeAttachment once that machine is known to be off');
+        return;
+      }
+    } else if (!outOfService(cached) && (!unique || volumesInUse(cached).includes(unique))) return; // still mounted there: wait for the node's report
+    let cur = va;
     try {
-      node = await this.ctx.client.get(NODES, '', nodeName); // fresh: the node's latest report decides
+      if ((va.status as { attached?: boolean } | undefined)?.attached) cur = await this.ctx.client.update(VOLUMEATTACHMENTS, { ...va, status: { ...((va.status ?? {}) as object), attached: false } }, 'status');
     } catch (err) {
-      if (!(err instanceof ApiError && err.code === 404)) throw err;
+      if (err instanceof ApiError && err.code === 404) return;
+      throw err; // 409: the cache was behind; look again
     }
-    if (!node) {
-      this.ctx.log.warn({ attachment: va.metadata.name, node: nodeName }, 'volume attached to a node that no longer exists; delete the VolumeAttachment once that machine is known to be off');
+    const node = await this.freshNode(nodeName);
+    const fenced = !!node && outOfService(node);
+    if (!node || (!fenced && (!unique || volumesInUse(node).includes(unique)))) {
+      // The node took the volume (or vanished) meanwhile: it stays attached.
+      await this.ctx.client.update(VOLUMEATTACHMENTS, { ...cur, status: { ...((cur.status ?? {}) as object), attached: true } }, 'status');
       return;
     }
-    const unique = pv ? uniqueVolumeName(pv as PVShape) : undefined;
-    const fenced = outOfService(node);
-    if (!fenced && (!unique || volumesInUse(node).includes(unique))) return; // still mounted there: wait for the node's report
     try {
-      await this.ctx.client.delete(VOLUMEATTACHMENTS, '', va.metadata.name ?? '', { preconditions: { uid: va.metadata.uid ?? '' } });
+      await this.ctx.client.delete(VOLUMEATTACHMENTS, '', cur.metadata.name ?? '', { preconditions: { uid: cur.metadata.uid ?? '', resourceVersion: cur.metadata.resourceVersion ?? '' } });
       this.ctx.log.info({ attachment: va.metadata.name, volume: vaSpec(va).source?.persistentVolumeName, node: nodeName, reason: fenced ? 'out-of-service' : 'unmounted' }, 'volume detached');
     } catch (err) {
       if (!(err instanceof ApiError && (err.code === 404 || err.code === 409))) throw err;
     }
   }
 
-  private async create(name: string, attacher: string, node: string, pvName: string): Promise<KObject> {
+  private async freshNode(name: string): Promise<KObject | undefined> {
+    try {
+      return await this.ctx.client.get(NODES, '', name);
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 404) return undefined;
+      throw err;
+    }
+  }
+
+  private async create(name: string, attacher: string, node: string, pvName: string, unique: string): Promise<KObject> {
     try {
       return await this.ctx.client.create(VOLUMEATTACHMENTS, '', {
         apiVersion: 'storage.k8s.io/v1',
         kind: 'VolumeAttachment',
-        metadata: { name },
+        // The volume's name in volumesInUse, kept so a detach can be judged after the PV itself is gone.
+        metadata: { name, annotations: { [ANNOTATION_UNIQUE_NAME]: unique } },
         spec: { attacher, nodeName: node, source: { persistentVolumeName: pvName } },
       });
     } catch (err) {

@@ -79,3 +79,19 @@ export function findMatchingVolume(claim: KObject, volumes: Iterable<KObject>, d
   }
   return best?.pv;
 }
+
+/**
+ * Why a volume cannot serve a claim that names it (Kubernetes'
+ * checkVolumeSatisfyClaim), or undefined when it can.
+ */
+export function volumeMismatch(pv: KObject, claim: KObject): string | undefined {
+  const vs = (pv.spec ?? {}) as VolumeSpec;
+  const cs = (claim.spec ?? {}) as ClaimSpec;
+  const want = size(cs.resources?.requests?.storage);
+  const cap = size(vs.capacity?.storage);
+  if (want && (!cap || cmp(cap, want) < 0)) return 'requested PV is too small';
+  if ((vs.storageClassName ?? '') !== (cs.storageClassName ?? '')) return 'storageClassName does not match';
+  if ((vs.volumeMode ?? 'Filesystem') !== (cs.volumeMode ?? 'Filesystem')) return 'incompatible volumeMode';
+  if (!covers(vs.accessModes, cs.accessModes)) return 'incompatible accessMode';
+  return undefined;
+}

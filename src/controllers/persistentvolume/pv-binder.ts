@@ -27,9 +27,10 @@ import { ApiError } from '../../machinery/errors.js';
 import { Controller } from '../../controller/controller.js';
 import type { ControllerContext, RunnableController } from '../../controller/context.js';
 import { ANN_BETA_STORAGE_PROVISIONER, ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_PROVISIONED_BY, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER } from '../../api/storage.js';
-import { findMatchingVolume, preBoundTo, type ClaimRef } from './claim-match.js';
+import { findMatchingVolume, preBoundTo, volumeMismatch, type ClaimRef } from './claim-match.js';
 
 const CLAIM = 'c/';
+const BY_VOLUME_NAME = 'volumeName';
 const VOLUME = 'v/';
 
 interface ClaimSpec {
@@ -66,6 +67,10 @@ export class PersistentVolumeBinder implements RunnableController {
     this.controller = new Controller({ name: this.name, reconcile: (k) => (k.startsWith(CLAIM) ? this.syncClaim(k.slice(CLAIM.length)) : this.syncVolume(k.slice(VOLUME.length))), clock: ctx.clock, log: ctx.log });
     this.recorder = ctx.recorder('persistentvolume-controller');
     this.claims = ctx.informers.for(PVCS);
+    this.claims.addIndex(BY_VOLUME_NAME, (c) => {
+      const v = (c.spec as ClaimSpec | undefined)?.volumeName;
+      return v ? [v] : [];
+    });
     this.volumes = ctx.informers.for(PVS);
     this.classes = ctx.informers.for(STORAGECLASSES);
     const claim = (o: KObject): void => this.controller.enqueue(CLAIM + objectKey(o));
@@ -80,13 +85,19 @@ export class PersistentVolumeBinder implements RunnableController {
         for (const pv of this.volumes.items.values()) if (preBoundTo(pv, c)) volume(pv);
       },
     });
+    // Claims that name the volume (pre-bound by the user) bind once it exists.
+    const naming = (pv: KObject): void => {
+      for (const c of this.claims.byIndex(BY_VOLUME_NAME, pv.metadata.name ?? '')) claim(c);
+    };
     this.volumes.on({
       add: (pv) => {
         volume(pv);
+        naming(pv);
         this.enqueueUnboundClaims();
       },
       update: (pv) => {
         volume(pv);
+        naming(pv);
         const ref = (pv.spec as VolumeSpec | undefined)?.claimRef;
         if (ref?.name) this.controller.enqueue(`${CLAIM}${ref.namespace ?? ''}/${ref.name}`);
         else this.enqueueUnboundClaims();
@@ -123,7 +134,7 @@ export class PersistentVolumeBinder implements RunnableController {
     if (!claim || claim.metadata.deletionTimestamp) return;
     const spec = (claim.spec ?? {}) as ClaimSpec;
     if (!spec.volumeName) return this.syncUnboundClaim(claim);
-    const pv = this.volumes.get(spec.volumeName);
+    const pv = this.volumes.get(spec.volumeName) ?? (await this.freshVolume(spec.volumeName));
     if (!pv) {
       if (claim.metadata.annotations?.[ANN_BIND_COMPLETED] && phaseOf(claim) !== 'Lost') {
         await this.setClaimPhase(claim, 'Lost');
@@ -132,7 +143,16 @@ export class PersistentVolumeBinder implements RunnableController {
       return; // pre-bound by the user to a volume that does not exist yet
     }
     const ref = (pv.spec as VolumeSpec | undefined)?.claimRef;
-    if (!ref?.name) return this.bind(pv, claim); // the user pre-bound the claim to an unbound volume
+    if (!ref?.name) {
+      // The user pre-bound the claim to an unbound volume: it must be able to serve the claim.
+      const mismatch = volumeMismatch(pv, claim);
+      if (mismatch) {
+        if (phaseOf(claim) !== 'Pending') await this.setClaimPhase(claim, 'Pending');
+        this.recorder.record(claim, 'Warning', 'VolumeMismatch', `Cannot bind to requested volume "${pv.metadata.name ?? ''}": ${mismatch}`);
+        return;
+      }
+      return this.bind(pv, claim);
+    }
     if (preBoundTo(pv, claim) && (!ref.uid || ref.uid === claim.metadata.uid)) return this.bind(pv, claim); // finish or confirm
     // The volume belongs to another claim.
     if (claim.metadata.annotations?.[ANN_BIND_COMPLETED]) {
@@ -258,14 +278,44 @@ export class PersistentVolumeBinder implements RunnableController {
       if (phaseOf(pv) !== 'Bound') await this.setVolumePhase(pv, 'Bound');
       return;
     }
-    // The claim is bound to another volume: undo a binding the controller made.
-    if (pv.metadata.annotations?.[ANN_BOUND_BY_CONTROLLER]) {
-      const ann = { ...(pv.metadata.annotations ?? {}) };
+    // The claim is bound to another volume.
+    if (pv.metadata.annotations?.[ANN_PROVISIONED_BY] && spec.persistentVolumeReclaimPolicy === 'Delete') {
+      // Provisioned for this claim, which got another volume: not needed, Released for its provisioner to delete.
+      if (phaseOf(pv) !== 'Released' && phaseOf(pv) !== 'Failed') await this.setVolumePhase(pv, 'Released');
+      return;
+    }
+    await this.unbind(pv);
+  }
+
+  /**
+   * Kubernetes' unbindVolume: a binding the controller made goes entirely
+   * (claimRef and annotation); one the user made keeps its claim name but
+   * loses the uid, so the volume waits, pre-bound, for that claim again.
+   */
+  private async unbind(pv: KObject): Promise<void> {
+    const spec = (pv.spec ?? {}) as VolumeSpec;
+    const ann = { ...(pv.metadata.annotations ?? {}) };
+    let nextSpec: VolumeSpec;
+    if (ann[ANN_BOUND_BY_CONTROLLER]) {
       delete ann[ANN_BOUND_BY_CONTROLLER];
       const { claimRef: _drop, ...rest } = spec;
       void _drop;
-      const next = await this.ctx.client.update(PVS, { ...pv, metadata: { ...pv.metadata, annotations: ann }, spec: rest });
-      await this.setVolumePhase(next, 'Available');
+      nextSpec = rest;
+    } else {
+      const { uid: _uid, ...ref } = spec.claimRef ?? {};
+      void _uid;
+      nextSpec = { ...spec, claimRef: ref };
+    }
+    const next = await this.ctx.client.update(PVS, { ...pv, metadata: { ...pv.metadata, annotations: ann }, spec: nextSpec });
+    await this.setVolumePhase(next, 'Available');
+  }
+
+  private async freshVolume(name: string): Promise<KObject | undefined> {
+    try {
+      return await this.ctx.client.get(PVS, '', name);
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 404) return undefined;
+      throw err;
     }
   }
 

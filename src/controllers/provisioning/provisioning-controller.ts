@@ -21,7 +21,7 @@
 import type { KObject } from '../../api/object.js';
 import { objectKey } from '../../client/informer.js';
 import type { Informer } from '../../client/informer.js';
-import { PVCS, PVS, STORAGECLASSES } from '../../client/resources.js';
+import { PVCS, PVS, STORAGECLASSES, VOLUMEATTACHMENTS } from '../../client/resources.js';
 import type { EventRecorder } from '../../client/event-recorder.js';
 import { ApiError } from '../../machinery/errors.js';
 import { Controller } from '../../controller/controller.js';
@@ -44,6 +44,16 @@ interface ClassShape {
   reclaimPolicy?: string;
   mountOptions?: string[];
   volumeBindingMode?: string;
+}
+
+interface VolumeSpec {
+  persistentVolumeReclaimPolicy?: string;
+  claimRef?: { namespace?: string; name?: string; uid?: string };
+  csi?: { driver?: string; volumeHandle?: string };
+}
+
+function hasFinalizer(pv: KObject): boolean {
+  return (pv.metadata.finalizers ?? []).includes(FINALIZER_PROVISIONER);
 }
 
 const CLAIM = 'c/';
@@ -76,6 +86,8 @@ export class ProvisioningController implements RunnableController {
       for (const c of this.claims.items.values()) if (!(c.spec as ClaimSpec | undefined)?.volumeName) claim(c);
     };
     this.classes.on({ add: classChanged, update: classChanged });
+    // A volume still attached is not deleted; its detach lets the deletion go on.
+    ctx.informers.for(VOLUMEATTACHMENTS).on({ delete: (va) => this.controller.enqueue(VOLUME + ((va.spec as { source?: { persistentVolumeName?: string } } | undefined)?.source?.persistentVolumeName ?? '')) });
   }
 
   start(): void {
@@ -159,30 +171,37 @@ export class ProvisioningController implements RunnableController {
   }
 
   private async syncVolume(name: string): Promise<void> {
-    const pv = this.volumes.get(name);
-    if (!pv) return;
-    if (pv.metadata.annotations?.[ANN_PROVISIONED_BY] !== this.provisioner.name || !this.provisioner.owns(pv)) return;
-    const spec = (pv.spec ?? {}) as { persistentVolumeReclaimPolicy?: string; claimRef?: { namespace?: string; name?: string; uid?: string } };
-    const phase = (pv.status as { phase?: string } | undefined)?.phase;
-    const deleting = !!pv.metadata.deletionTimestamp;
-    const hasFinalizer = (pv.metadata.finalizers ?? []).includes(FINALIZER_PROVISIONER);
-    if (spec.persistentVolumeReclaimPolicy !== 'Delete') {
-      if (deleting && hasFinalizer) await this.dropFinalizer(pv);
+    const cached = this.volumes.get(name);
+    if (!cached || !this.mine(cached)) return;
+    if (!this.mayDelete(cached)) {
+      const spec = (cached.spec ?? {}) as VolumeSpec;
+      if (spec.persistentVolumeReclaimPolicy !== 'Delete' && cached.metadata.deletionTimestamp && hasFinalizer(cached)) await this.dropFinalizer(cached);
       return;
     }
-    if (!(phase === 'Released' || (deleting && phase !== 'Bound'))) return;
-    if (await this.claimStillThere(spec.claimRef)) return;
+    // Decided on the cache; confirmed on fresh reads (csi-provisioner and the in-tree controller re-read too).
+    const pv = await this.fresh(PVS, '', name);
+    if (!pv || pv.metadata.uid !== cached.metadata.uid || !this.mine(pv) || !this.mayDelete(pv)) return;
+    const spec = (pv.spec ?? {}) as VolumeSpec;
+    if ((spec.claimRef?.uid ?? '') !== ((cached.spec as VolumeSpec).claimRef?.uid ?? '')) return;
+    if (await this.claimStillHolds(pv)) return;
+    const attached = (await this.ctx.client.list(VOLUMEATTACHMENTS)).items.find((va) => (va.spec as { source?: { persistentVolumeName?: string } } | undefined)?.source?.persistentVolumeName === name);
+    if (attached) {
+      const msg = `persistentvolume ${name} is still attached to node ${(attached.spec as { nodeName?: string }).nodeName ?? ''}`;
+      this.recorder.record(pv, 'Warning', 'VolumeFailedDelete', msg);
+      throw new Error(msg); // retried with backoff
+    }
     const path = backingPathOf(pv as never);
-    if (path) {
+    const ref = spec.claimRef;
+    if (path && ref?.name) {
       try {
-        await this.provisioner.delete(pv, path);
+        await this.provisioner.delete(pv, path, `${ref.namespace ?? ''}-${ref.name}-${name}`);
       } catch (err) {
         this.recorder.record(pv, 'Warning', 'VolumeFailedDelete', err instanceof Error ? err.message : String(err));
         throw err;
       }
     }
-    if (hasFinalizer) await this.dropFinalizer(pv);
-    if (!deleting) {
+    if (hasFinalizer(pv)) await this.dropFinalizer(pv);
+    if (!pv.metadata.deletionTimestamp) {
       try {
         await this.ctx.client.delete(PVS, '', name, { preconditions: { uid: pv.metadata.uid ?? '' } });
       } catch (err) {
@@ -191,14 +210,33 @@ export class ProvisioningController implements RunnableController {
     }
   }
 
-  /** The claim a Released volume was bound to, read fresh: a stale cache must never cost data. */
-  private async claimStillThere(ref: { namespace?: string; name?: string; uid?: string } | undefined): Promise<boolean> {
+  /** A volume this instance made: its annotation, its node (hale/local), and a CSI volume of its driver named after the PV. */
+  private mine(pv: KObject): boolean {
+    const csi = ((pv.spec ?? {}) as VolumeSpec).csi;
+    return pv.metadata.annotations?.[ANN_PROVISIONED_BY] === this.provisioner.name && csi?.driver === this.provisioner.driver && csi.volumeHandle === pv.metadata.name && this.provisioner.owns(pv);
+  }
+
+  /** Reclaim Delete, and Released (or deleted by the user while not Bound: HonorPVReclaimPolicy). */
+  private mayDelete(pv: KObject): boolean {
+    const phase = (pv.status as { phase?: string } | undefined)?.phase;
+    return ((pv.spec ?? {}) as VolumeSpec).persistentVolumeReclaimPolicy === 'Delete' && (phase === 'Released' || (!!pv.metadata.deletionTimestamp && phase !== 'Bound'));
+  }
+
+  /** The volume's claim exists (same uid) and is not bound to another volume: its data must stay. */
+  private async claimStillHolds(pv: KObject): Promise<boolean> {
+    const ref = ((pv.spec ?? {}) as VolumeSpec).claimRef;
     if (!ref?.name) return false;
+    const c = await this.fresh(PVCS, ref.namespace ?? 'default', ref.name);
+    if (!c || (ref.uid && c.metadata.uid !== ref.uid)) return false;
+    const boundTo = (c.spec as { volumeName?: string } | undefined)?.volumeName;
+    return !boundTo || boundTo === pv.metadata.name;
+  }
+
+  private async fresh(r: typeof PVS, namespace: string, name: string): Promise<KObject | undefined> {
     try {
-      const c = await this.ctx.client.get(PVCS, ref.namespace ?? 'default', ref.name);
-      return !ref.uid || c.metadata.uid === ref.uid;
+      return await this.ctx.client.get(r, namespace, name);
     } catch (err) {
-      if (err instanceof ApiError && err.code === 404) return false;
+      if (err instanceof ApiError && err.code === 404) return undefined;
       throw err;
     }
   }
