@@ -97,6 +97,9 @@ export class ClaimVolumes {
     const waitMsg = (why: string): string => `Unable to attach or mount volumes: unmounted volumes=[${v.name}], unattached volumes=[${v.name}]: ${why}`;
     const claim = await this.get(PVCS, ns, claimName);
     if (!claim) throw new VolumeError(v.name, waitMsg(`persistentvolumeclaim "${claimName}" not found`), 'ClaimNotFound');
+    if (v.ephemeral && !(claim.metadata.ownerReferences ?? []).some((r) => r.controller === true && r.kind === 'Pod' && r.uid === pod.metadata.uid)) {
+      throw new VolumeError(v.name, waitMsg(`PVC ${ns}/${claimName} was not created for pod ${ns}/${pod.metadata.name ?? ''} (pod is not owner)`), 'ClaimNotOwned');
+    }
     const pvName = (claim.spec as { volumeName?: string } | undefined)?.volumeName;
     const mountedBefore = pvName !== undefined && [...this.mountedPv].some(([k, pv]) => k.startsWith(`${pod.metadata.uid ?? ''}/`) && pv === pvName);
     // A claim being deleted is kept while pods use it (protection), but no new pod may start using it.

@@ -31,7 +31,7 @@ import type { ControllerContext, RunnableController } from '../../controller/con
 import { isPodTerminal, nodeNameOf } from '../../controller/pod-state.js';
 import { OUT_OF_SERVICE_TAINT } from '../../api/fencing.js';
 import { attacherOf, attachmentName, singleNode, uniqueVolumeName, type PVShape } from '../../api/storage.js';
-import { claimNamesOf } from '../volumeprotection/pvc-protection.js';
+import { claimNamesOf, referencesClaim } from '../volumeprotection/pvc-protection.js';
 import { multiAttachMessage } from './multi-attach.js';
 
 const BY_CLAIM = 'claim';
@@ -137,7 +137,7 @@ export class AttachDetachController implements RunnableController {
     if (!claim || (claim.spec as { volumeName?: string } | undefined)?.volumeName !== pv.metadata.name) return out;
     for (const p of this.pods.byIndex(BY_CLAIM, `${ref.namespace ?? ''}/${ref.name}`)) {
       const node = nodeNameOf(p);
-      if (!node || isPodTerminal(p)) continue;
+      if (!node || isPodTerminal(p) || !referencesClaim(p, claim)) continue;
       const list = out.get(node) ?? [];
       list.push(p);
       out.set(node, list);

@@ -35,12 +35,27 @@ export function claimNamesOf(pod: KObject, includeEphemeral = true): string[] {
   return out;
 }
 
-export function podUsesClaim(pod: KObject, claim: string): boolean {
+/** Whether the claim was made for the pod's ephemeral volume: the pod is its controller (Kubernetes' VolumeIsForPod). */
+export function claimIsForPod(claim: KObject, pod: KObject): boolean {
+  return (claim.metadata.ownerReferences ?? []).some((r) => r.controller === true && r.kind === 'Pod' && r.uid === pod.metadata.uid);
+}
+
+/** Whether `pod` uses `claim` through a persistentVolumeClaim volume, or an ephemeral volume the claim was made for. */
+export function referencesClaim(pod: KObject, claim: KObject): boolean {
+  const name = claim.metadata.name ?? '';
+  for (const v of ((pod.spec as { volumes?: PodVolume[] } | undefined)?.volumes ?? [])) {
+    if (v.persistentVolumeClaim?.claimName === name) return true;
+    if (v.ephemeral && `${pod.metadata.name ?? ''}-${v.name}` === name && claimIsForPod(claim, pod)) return true;
+  }
+  return false;
+}
+
+export function podUsesClaim(pod: KObject, claim: KObject): boolean {
   if (!(pod.spec as { nodeName?: string } | undefined)?.nodeName) return false;
   const shutDown = isPodTerminal(pod);
   for (const v of ((pod.spec as { volumes?: PodVolume[] } | undefined)?.volumes ?? [])) {
-    if (v.persistentVolumeClaim?.claimName === claim) return true;
-    if (v.ephemeral && !shutDown && `${pod.metadata.name ?? ''}-${v.name}` === claim) return true;
+    if (v.persistentVolumeClaim?.claimName === claim.metadata.name) return true;
+    if (v.ephemeral && !shutDown && `${pod.metadata.name ?? ''}-${v.name}` === claim.metadata.name && claimIsForPod(claim, pod)) return true;
   }
   return false;
 }
@@ -88,9 +103,9 @@ export class PvcProtectionController implements RunnableController {
     if (!c?.metadata.deletionTimestamp || !(c.metadata.finalizers ?? []).includes(FINALIZER_PVC_PROTECTION)) return;
     const ns = c.metadata.namespace ?? '';
     const name = c.metadata.name ?? '';
-    if (this.pods.byIndex(BY_NAMESPACE, ns).some((p) => podUsesClaim(p, name))) return;
+    if (this.pods.byIndex(BY_NAMESPACE, ns).some((p) => podUsesClaim(p, c))) return;
     const live = await this.ctx.client.list(PODS, { namespace: ns });
-    if (live.items.some((p) => podUsesClaim(p, name))) return;
+    if (live.items.some((p) => podUsesClaim(p, c))) return;
     try {
       await this.ctx.client.patch(PVCS, ns, name, 'merge', { metadata: { resourceVersion: c.metadata.resourceVersion, finalizers: (c.metadata.finalizers ?? []).filter((f) => f !== FINALIZER_PVC_PROTECTION) } });
     } catch (err) {
