@@ -21,8 +21,9 @@
 // 3. force-delete every pod bound to the node (Failed, DisruptionTarget);
 //    the workload controllers recreate them elsewhere at once — a
 //    StatefulSet's pod included, since its old object is gone;
-// 4. once no pod is bound to the node any more: remove the taint and the
-//    annotation, and delete the Lease. The agent, when it is back, creates a
+// 4. once no pod is bound to the node any more: delete its VolumeAttachments
+//    (its containers are dead: its volumes may go to other nodes), remove
+//    the taint and the annotation, and delete the Lease. The agent, when it is back, creates a
 //    fresh Lease and starts fenced until it has read its pods from the API.
 //
 // The state lives in the API (the revoked Lease, the node's annotation), so a
@@ -31,7 +32,7 @@
 import type { KObject } from '../../api/object.js';
 import type { EventRecorder } from '../../client/event-recorder.js';
 import type { Informer } from '../../client/informer.js';
-import { LEASES, NODES, PODS } from '../../client/resources.js';
+import { LEASES, NODES, PODS, VOLUMEATTACHMENTS } from '../../client/resources.js';
 import type { ControllerContext, RunnableController } from '../../controller/context.js';
 import { markFailedAndForceDelete } from '../../controller/force-delete.js';
 import { nodeNameOf } from '../../controller/pod-state.js';
@@ -206,7 +207,18 @@ export class NodeFencingController implements RunnableController {
       this.passes.retrySoon(); // step 4 once the deletes are in the cache
       return;
     }
-    // Step 4: nothing of the node is left in the API; let it come back.
+    // Step 4: nothing of the node is left in the API. Its volumes are released first — its containers are
+    // dead, so its VolumeAttachments go now, before the out-of-service taint that says so does (the
+    // attach/detach controller might otherwise see neither the taint nor a report from the dead node).
+    const attachments = (await this.ctx.client.list(VOLUMEATTACHMENTS)).items.filter((va) => (va.spec as { nodeName?: string } | undefined)?.nodeName === name);
+    for (const va of attachments) {
+      try {
+        await this.ctx.client.delete(VOLUMEATTACHMENTS, '', va.metadata.name ?? '', { preconditions: { uid: va.metadata.uid ?? '' } });
+        this.log.info({ node: name, attachment: va.metadata.name }, 'volume of a fenced node detached');
+      } catch (err) {
+        if (!(err instanceof ApiError && (err.code === 404 || err.code === 409))) throw err;
+      }
+    }
     await this.updateNode(name, (n) => {
       const taints = ((n.spec as { taints?: Taint[] } | undefined)?.taints ?? []).filter((t) => t.key !== OUT_OF_SERVICE_TAINT);
       n.spec = { ...(n.spec as object), taints };
