@@ -91,6 +91,12 @@ export class Agent {
   /** pods a consistent read found gone: later (stale) informer events for them start nothing */
   private readonly removed = new Set<string>();
 
+  /** Whether a pod of this node with that IP is known not ready right now (its worker computed Ready=False). */
+  locallyUnready(ip: string): boolean {
+    for (const w of this.workers.values()) if (w.unreadyIp() === ip) return true;
+    return false;
+  }
+
   /** Every pod worker looks at its pod again (a volume attachment of this node changed, ...). */
   kickPods(): void {
     for (const w of this.workers.values()) w.kick();

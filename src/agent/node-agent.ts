@@ -7,7 +7,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KObject } from '../api/object.js';
 import { HttpClient } from '../client/http/http-client.js';
-import { CONFIGMAPS, SECRETS } from '../client/resources.js';
+import { CONFIGMAPS, SECRETS, SERVICEACCOUNTS, SERVICES } from '../client/resources.js';
 import { realClock, type Clock } from '../lib/clock/clock.js';
 import type { Logger } from '../lib/log/log.js';
 import { ApiError } from '../machinery/errors.js';
@@ -19,6 +19,8 @@ import { hostFacts } from './node/host-facts.js';
 import { buildContainerConfig, podLogDir } from './pods/container-config.js';
 import type { PodSpec } from './pods/pod-types.js';
 import { containerMounts, prepareVolumes } from './pods/volumes.js';
+import { ProjectedTokens } from './pods/token-refresh.js';
+import { podServiceEnv } from './pods/service-env.js';
 import { ProcessRuntime } from './runtime/process/process-runtime.js';
 import { supervisorBinary } from './runtime/process/supervision/supervisor.js';
 import { PodNetwork } from './runtime/process/network/pod-network.js';
@@ -36,6 +38,7 @@ import { EventRecorder } from '../client/event-recorder.js';
 import { ProvisioningController } from '../controllers/provisioning/provisioning-controller.js';
 import { LocalProvisioner } from '../volumes/local-provisioner.js';
 import { NodeServices } from './services/node-services.js';
+import { Registry as PromRegistry, collectDefaultMetrics } from 'prom-client';
 
 export interface NodeAgentOptions {
   server: string;
@@ -85,6 +88,9 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<RunningNodeAg
   const podsRoot = join(root, 'pods');
 
   let agent: Agent | undefined;
+  // The node's own metrics (service proxy, cluster DNS, the agent process), on its HTTPS endpoint's /metrics.
+  const metrics = new PromRegistry();
+  collectDefaultMetrics({ register: metrics });
   let runtimeRef: ProcessRuntime | undefined;
   const server = await startAgentServer({
     certPem: cert.certPem,
@@ -95,6 +101,7 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<RunningNodeAg
     log,
     logs: (q, req, res) => serveLogs({ q, req, res, runtime: runtimeRef, findPod: (ns, name) => agent?.findPod(ns, name) }),
     grant: (from) => agent?.quorum?.granter.ask(from) ?? { granted: false, node: o.nodeName, reason: 'the agent is starting' },
+    metrics: async () => ({ contentType: metrics.contentType, body: await metrics.metrics() }),
   });
 
   const isRoot = process.getuid?.() === 0;
@@ -121,11 +128,28 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<RunningNodeAg
   };
   const getConfigMap = (ns: string, name: string): Promise<KObject | undefined> => get(CONFIGMAPS, ns, name);
   const getSecret = (ns: string, name: string): Promise<KObject | undefined> => get(SECRETS, ns, name);
+  // Tokens of projected volumes: bound to their pod, refreshed at 80% of their lifetime while the pod runs.
+  const tokens = new ProjectedTokens({
+    clock,
+    log,
+    request: async (t) => {
+      const tr = await client.create(SERVICEACCOUNTS, t.namespace, {
+        apiVersion: 'authentication.k8s.io/v1',
+        kind: 'TokenRequest',
+        metadata: { name: t.serviceAccount, namespace: t.namespace },
+        spec: { audiences: t.audiences, expirationSeconds: t.expirationSeconds, boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: t.pod.name, uid: t.pod.uid } },
+      } as KObject, 'token');
+      const st = (tr.status ?? {}) as { token?: string; expirationTimestamp?: string };
+      if (!st.token || !st.expirationTimestamp) throw new Error(`TokenRequest for ${t.namespace}/${t.serviceAccount} returned no token`);
+      return { token: st.token, expiresAt: Date.parse(st.expirationTimestamp) };
+    },
+  });
+  const listServices = async (ns: string): Promise<KObject[]> => (await client.list(SERVICES, { namespace: ns })).items;
 
   // Services on this node: ClusterIPs, cluster DNS (needs the node's own network namespace).
   let services: NodeServices | undefined;
   if (mode === 'isolated') {
-    const s = new NodeServices({ client, nodeName: o.nodeName, bridge: o.bridge ?? 'hale0', log });
+    const s = new NodeServices({ client, nodeName: o.nodeName, bridge: o.bridge ?? 'hale0', log, metrics, locallyUnready: (ip) => agent?.locallyUnready(ip) ?? false });
     try {
       await s.start();
       services = s;
@@ -184,13 +208,14 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<RunningNodeAg
         configure: async (pod, c, attempt, sandbox) => {
           const spec = pod.spec as PodSpec;
           const podDir = join(podsRoot, pod.metadata.uid ?? '');
-          const volumes = await prepareVolumes(spec, { pod, podDir, getConfigMap, getSecret, claims });
+          const volumes = await prepareVolumes(spec, { pod, podDir, getConfigMap, getSecret, claims, tokens });
           return buildContainerConfig({
             pod,
             podIP: sandbox.ip,
             hostIP: facts.ip,
             getConfigMap,
             getSecret,
+            serviceEnv: await podServiceEnv(pod, listServices),
             container: c,
             attempt,
             mounts: containerMounts(c, volumes),
@@ -201,11 +226,15 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<RunningNodeAg
         },
         runHandler: (pod, c, h, info, podIP, timeoutMs) => runHandler(runtime, c, h, info, podIP, timeoutMs),
         cleanup: async (podUid) => {
+          tokens.forget(podUid); // first: a refresh must not write into the directory being removed
           for (const c of runtime.listContainers().filter((x) => x.podUid === podUid)) await runtime.removeContainer(c.id);
           await rm(join(podsRoot, podUid), { recursive: true, force: true });
           await claims.release(podUid); // containers gone: the node stops holding the pod's volumes
         },
-        volumesDone: (podUid) => claims.release(podUid),
+        volumesDone: async (podUid) => {
+          tokens.forget(podUid); // no container of a terminal pod runs again: its tokens need no refresh
+          await claims.release(podUid);
+        },
         dns: (pod) => services?.podDns(pod),
       };
     },
@@ -229,6 +258,7 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<RunningNodeAg
     mode,
     async stop() {
       clearInterval(gcTimer);
+      tokens.stop();
       claims.stop();
       await services?.stop();
       await localVolumes.stop();

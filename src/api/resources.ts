@@ -3,7 +3,7 @@
 // place. Names, short names, categories and subresources match Kubernetes 1.32.
 
 export interface SubresourceInfo {
-  name: 'status' | 'scale' | 'binding' | 'eviction' | 'log' | 'finalize';
+  name: 'status' | 'scale' | 'binding' | 'eviction' | 'log' | 'finalize' | 'token';
   /** the kind the subresource speaks, when it is not the parent's */
   group?: string;
   version?: string;
@@ -82,7 +82,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
   def({ kind: 'Secret', plural: 'secrets' }),
   def({ kind: 'PersistentVolume', plural: 'persistentvolumes', namespaced: false, short: ['pv'], sub: [STATUS('PersistentVolume')] }),
   def({ kind: 'PersistentVolumeClaim', plural: 'persistentvolumeclaims', short: ['pvc'], sub: [STATUS('PersistentVolumeClaim')] }),
-  def({ kind: 'ServiceAccount', plural: 'serviceaccounts', short: ['sa'] }),
+  def({ kind: 'ServiceAccount', plural: 'serviceaccounts', short: ['sa'], sub: [{ name: 'token', group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', verbs: ['create'] }] }),
   // apps/v1
   def({ group: 'apps', kind: 'Deployment', plural: 'deployments', short: ['deploy'], all: true, sub: [STATUS('Deployment'), SCALE], generation: true }),
   def({ group: 'apps', kind: 'ReplicaSet', plural: 'replicasets', short: ['rs'], all: true, sub: [STATUS('ReplicaSet'), SCALE], generation: true }),

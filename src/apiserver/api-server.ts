@@ -22,7 +22,9 @@ import { storageObjectInUseProtection } from './admission/storage-protection.js'
 import { ensureStorageClasses } from './default-storage-classes.js';
 import { ensurePki } from './auth/pki.js';
 import { ensureTokens } from './auth/tokens.js';
-import { createAuthenticator } from './auth/authenticate.js';
+import { createAuthenticator, withServiceAccountTokens } from './auth/authenticate.js';
+import { ensureServiceAccountKey } from './auth/service-account-key.js';
+import { ServiceAccountTokens, type BoundObjectGetter } from './auth/service-account-token.js';
 import { nodePasswordLookup } from './node-credentials.js';
 import { nodePasswordCleanup } from './node-password-cleanup.js';
 import { writeKubeconfig } from './auth/kubeconfig.js';
@@ -64,6 +66,8 @@ export interface ApiServerOptions {
   admission?: AdmissionPlugin[];
   /** root of the default `shared` StorageClass; default `<dataDir>/shared` */
   sharedVolumeRoot?: string;
+  /** `iss` of ServiceAccount tokens (--service-account-issuer); default https://kubernetes.default.svc.cluster.local */
+  serviceAccountIssuer?: string;
 }
 
 export interface RunningApiServer {
@@ -104,6 +108,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   if (host !== '0.0.0.0' && host !== '::') sans.push(host);
   const pki = await ensurePki({ dir: join(opts.dataDir, 'pki'), sans: { ips: sans.filter(isIp), dns: sans.filter((s) => !isIp(s)) } });
   const tokens = await ensureTokens({ dir: opts.dataDir, caPem: pki.caCertPem });
+  const saKey = await ensureServiceAccountKey(join(opts.dataDir, 'pki'));
+  const saTokens = new ServiceAccountTokens({ privateKey: saKey.privateKey, publicKey: saKey.publicKey, keyId: saKey.keyId, clock, ...(opts.serviceAccountIssuer ? { issuer: opts.serviceAccountIssuer } : {}) });
 
   const metrics = new ApiMetrics();
   const rawStore = await openDatastore(opts.datastore, opts.dataDir);
@@ -127,7 +133,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const events = new EventExpiry({ registry, clock, ttlMs: opts.eventTtlMs ?? 60 * 60_000, log: errLog });
   const namespaces = new NamespaceController({ registry, log: errLog });
 
-  const authenticate = createAuthenticator({ adminToken: tokens.adminToken, nodeSecret: tokens.nodeSecret, nodePasswords: nodePasswordLookup(cache) });
+  const live = liveObjects(registry);
+  const authenticate = withServiceAccountTokens(createAuthenticator({ adminToken: tokens.adminToken, nodeSecret: tokens.nodeSecret, nodePasswords: nodePasswordLookup(cache) }), (t) => saTokens.authenticate(t, live));
   let ready = false;
   let advertised = `${host}:${port}`;
   const server: Server = createHttpsServer({ key: pki.serverKeyPem, cert: pki.serverCertPem, ca: pki.caCertPem }, createHandler({
@@ -135,6 +142,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     metrics,
     logs: opts.logs ?? noLogs,
     authenticate: (req) => authenticate(req.headers),
+    serviceAccountTokens: saTokens,
     serverAddress: () => advertised,
     ready: () => ready,
     onError: (err, req) => log.error({ err, method: req.method, url: req.url }, 'request failed'),
@@ -195,6 +203,19 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       await rm(pidFile, { force: true });
     },
   };
+}
+
+/** The objects a ServiceAccount token names, read from the store (a deleted pod's token fails at once). */
+function liveObjects(registry: Registry): BoundObjectGetter {
+  const get = (plural: string) => async (namespace: string, name: string) => {
+    try {
+      return await registry.get(findResource('', 'v1', plural)!, namespace, name);
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 404) return undefined;
+      throw err;
+    }
+  };
+  return { serviceAccount: get('serviceaccounts'), pod: get('pods'), secret: get('secrets') };
 }
 
 async function ensureNamespaces(registry: Registry): Promise<void> {

@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { findResource } from '../api/resources.js';
 import { ApiError, badRequest, forbidden, methodNotAllowed, notFound, unauthorized } from '../machinery/errors.js';
 import { isBootstrapUser } from './auth/authenticate.js';
+import type { ServiceAccountTokens } from './auth/service-account-token.js';
 import { NODE_CREDENTIALS_PATH } from './auth/node-password.js';
 import { handleNodeCredentials } from './node-credentials.js';
 import { openapiDocumentJson, openapiIndex } from './openapi/openapi.js';
@@ -36,13 +37,16 @@ export interface HandlerDeps {
   registry: Registry;
   metrics: ApiMetrics;
   logs: LogRouter;
-  authenticate: (req: IncomingMessage) => User | undefined;
+  /** a Promise only for tokens checked against live objects (ServiceAccount JWTs) */
+  authenticate: (req: IncomingMessage) => User | undefined | Promise<User | undefined>;
   /** host:port clients should use (for /api serverAddressByClientCIDRs) */
   serverAddress: () => string;
   ready: () => boolean;
   onError?: (err: unknown, req: IncomingMessage) => void;
   /** between watch BOOKMARKs (default 10 s; tests shorten it) */
   bookmarkIntervalMs?: number;
+  /** signs serviceaccounts/token answers */
+  serviceAccountTokens?: ServiceAccountTokens;
 }
 
 const PUBLIC = /^\/(version|livez|readyz|healthz)(\/.*)?$/;
@@ -89,7 +93,7 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
     if (path.startsWith('/readyz') && !deps.ready()) return sendText(res, 500, '[-]hale-ready failed: not ready yet\nreadyz check failed');
     return sendText(res, 200, 'ok');
   }
-  const user = deps.authenticate(req);
+  const user = await deps.authenticate(req);
   if (!user) throw unauthorized();
   if (path === NODE_CREDENTIALS_PATH) return handleNodeCredentials({ registry: deps.registry, req, res, user });
   // The join secret proves the right to join, not which node: it buys a node's own credential and nothing else.
@@ -147,7 +151,7 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
   const ctx = { user, dryRun: false, warnings: [] as string[] };
   if (info.subresource) {
     if (!info.name) throw notFound({ resource: resource.plural, group: resource.group });
-    return handleSubresource({ registry: deps.registry, logs: deps.logs, req, res, info, resource, query, ctx });
+    return handleSubresource({ registry: deps.registry, logs: deps.logs, req, res, info, resource, query, ctx, ...(deps.serviceAccountTokens ? { serviceAccountTokens: deps.serviceAccountTokens } : {}) });
   }
   const resourceDeps = { registry: deps.registry, watches: deps.metrics, ...(deps.bookmarkIntervalMs !== undefined ? { bookmarkIntervalMs: deps.bookmarkIntervalMs } : {}) };
   return handleResource({ deps: resourceDeps, req, res, info, resource, query, ctx });

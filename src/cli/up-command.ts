@@ -125,6 +125,8 @@ export async function runUp(o: UpCommandOptions): Promise<void> {
     advertiseAddresses: o.advertiseAddress,
     // Local nodes reach the server at the node network's host address.
     tlsSans: isRoot && !o.hostMode ? [...o.tlsSan, fabricHostIp(o.nodeCidr)] : o.tlsSan,
+    // Pods reach the server where local nodes do: the node network's host address (forwarded to the listener).
+    ...(isRoot && !o.hostMode && o.advertiseAddress.length === 0 ? { serviceEndpointIp: fabricHostIp(o.nodeCidr) } : {}),
     ...(o.datastore ? { datastore: o.datastore } : {}),
     serviceCidr: o.serviceCidr,
     clusterCidr: o.clusterCidr,

@@ -29,3 +29,4 @@ export const STORAGECLASSES = must('storage.k8s.io', 'v1', 'storageclasses');
 export const VOLUMEATTACHMENTS = must('storage.k8s.io', 'v1', 'volumeattachments');
 export const ENDPOINTS = must('', 'v1', 'endpoints');
 export const ENDPOINTSLICES = must('discovery.k8s.io', 'v1', 'endpointslices');
+export const SERVICEACCOUNTS = must('', 'v1', 'serviceaccounts');

@@ -22,12 +22,16 @@ import { EventRecorder } from '../client/event-recorder.js';
 import { realClock } from '../lib/clock/clock.js';
 import { startControllerManager, type ControllerSettings } from './controller-manager.js';
 import { ensureDnsService } from './cluster-dns-service.js';
+import { KubernetesService, apiEndpointIp, kubernetesServiceSans } from './kubernetes-service.js';
+import { serviceAccountAdmission } from '../apiserver/admission/service-account.js';
 
 export interface ControlPlaneOptions extends ApiServerOptions {
   /** the range node pod CIDRs come from, default 10.42.0.0/16 */
   clusterCidr?: string;
   /** settings of individual controllers */
   controllers?: ControllerSettings;
+  /** the address pods reach the API server at (the `kubernetes` Endpoints); default the first advertise address, else the listen address */
+  serviceEndpointIp?: string;
 }
 
 export interface RunningControlPlane {
@@ -54,8 +58,33 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
       }
     },
   });
-  api = await startApiServer({ ...opts, logs, admission: [...(opts.admission ?? []), schedulingAdmission()] });
-  await ensureDnsService(api.registry, opts.serviceCidr ?? '10.43.0.0/16', opts.logger);
+  const serviceCidr = opts.serviceCidr ?? '10.43.0.0/16';
+  const serviceAccounts = serviceAccountAdmission({
+    getServiceAccount: async (ns, name) => {
+      try {
+        return await api!.registry.get(findResource('', 'v1', 'serviceaccounts')!, ns, name);
+      } catch (err) {
+        if (err instanceof ApiError && err.code === 404) return undefined;
+        throw err;
+      }
+    },
+  });
+  api = await startApiServer({
+    ...opts,
+    // Pods reach the server as kubernetes.default.svc / the Service's ClusterIP.
+    tlsSans: [...(opts.tlsSans ?? []), ...kubernetesServiceSans(serviceCidr)],
+    logs,
+    admission: [serviceAccounts, ...(opts.admission ?? []), schedulingAdmission()],
+  });
+  await ensureDnsService(api.registry, serviceCidr, opts.logger);
+  const kubernetesService = new KubernetesService({
+    registry: api.registry,
+    serviceCidr,
+    endpoint: { ip: apiEndpointIp({ serviceEndpointIp: opts.serviceEndpointIp, advertiseAddresses: opts.advertiseAddresses, host: api.host }), port: api.port },
+    clock: opts.clock ?? realClock,
+    log: opts.logger.child({ component: 'kubernetes-service' }),
+  });
+  await kubernetesService.start();
   const nodeToken = (await readFile(join(opts.dataDir, 'node-token'), 'utf8')).trim();
   secret = parseJoinToken(nodeToken)?.secret ?? '';
   const clusterCidr = opts.clusterCidr ?? DEFAULT_CLUSTER_CIDR;
@@ -68,13 +97,14 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
     recorder: new EventRecorder({ client, source: { component: 'default-scheduler' }, clock: opts.clock ?? realClock, log: opts.logger }),
   });
   scheduler.start();
-  const controllers = await startControllerManager({ registry: api.registry, metrics: api.metrics, clock: opts.clock ?? realClock, log: opts.logger.child({ component: 'controller-manager' }), ...(opts.controllers ? { settings: opts.controllers } : {}) });
+  const controllers = await startControllerManager({ registry: api.registry, metrics: api.metrics, clock: opts.clock ?? realClock, log: opts.logger.child({ component: 'controller-manager' }), settings: { ...opts.controllers, rootCaPem: api.caPem } });
   const running = api;
   return {
     api: running,
     nodeToken,
     clusterCidr,
     async stop() {
+      kubernetesService.stop();
       ipam.stop();
       scheduler.stop();
       await controllers.stop();

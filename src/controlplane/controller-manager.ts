@@ -27,13 +27,18 @@ import { SharedProvisioner } from '../volumes/shared-provisioner.js';
 import { PvcProtectionController } from '../controllers/volumeprotection/pvc-protection.js';
 import { PvProtectionController } from '../controllers/volumeprotection/pv-protection.js';
 import { AttachDetachController } from '../controllers/attachdetach/attach-detach-controller.js';
+import { EphemeralVolumeController } from '../controllers/ephemeral/ephemeral-volume-controller.js';
 import { EndpointSliceController } from '../controllers/endpointslice/endpointslice-controller.js';
 import { EndpointsController } from '../controllers/endpoints/endpoints-controller.js';
+import { ServiceAccountsController } from '../controllers/serviceaccount/serviceaccounts-controller.js';
+import { RootCaPublisher } from '../controllers/serviceaccount/root-ca-publisher.js';
 
 /** Settings of individual controllers (flags of `hale server` / `hale up`). */
 export interface ControllerSettings {
   nodeLifecycle?: NodeLifecycleOptions;
   nodeFencing?: NodeFencingOptions;
+  /** the CA bundle the root CA publisher puts in every namespace's kube-root-ca.crt (the API server's serving CA) */
+  rootCaPem?: string;
 }
 
 /** Every controller the manager runs, in start order. */
@@ -54,6 +59,9 @@ const CONTROLLERS: ((ctx: ControllerContext, settings: ControllerSettings) => Ru
   (ctx) => new PvcProtectionController(ctx),
   (ctx) => new PvProtectionController(ctx),
   (ctx) => new AttachDetachController(ctx),
+  (ctx) => new EphemeralVolumeController(ctx),
+  (ctx) => new ServiceAccountsController(ctx),
+  (ctx, s) => new RootCaPublisher(ctx, { rootCaPem: s.rootCaPem ?? '' }),
 ];
 
 export interface ControllerManager {

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { containerStatus, startCluster, type Cluster } from '../support/cluster.js';
 import { ok } from '../support/kubectl.js';
+import { httpGet } from '../support/http-load.js';
 
 describe('services', () => {
   let c: Cluster;
@@ -51,5 +52,53 @@ spec:
     assert.match(out, new RegExp(`^${dnsIp.replace(/\./g, '\\.')}\\s+kube-dns\\.kube-system`, 'm'));
     const p = await c.pod('dig');
     assert.equal(containerStatus(p)?.restartCount ?? 0, 0);
+  });
+  it('a ClusterIP, a NodePort on loopback and the Service name from a pod all reach ready pods', async () => {
+    await c.apply(`apiVersion: apps/v1
+kind: Deployment
+metadata: {name: echo}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: echo}}
+  template:
+    metadata: {labels: {app: echo}}
+    spec:
+      terminationGracePeriodSeconds: 5
+      containers:
+      - name: http
+        image: python
+        command: [sh, -c, 'mkdir -p /tmp/www && echo "$POD_NAME" > /tmp/www/index.html && exec python3 -m http.server 8080 --bind 0.0.0.0 --directory /tmp/www']
+        env: [{name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]
+        ports: [{name: http, containerPort: 8080}]
+        readinessProbe: {tcpSocket: {port: http}, periodSeconds: 1}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: echo}
+spec:
+  type: NodePort
+  selector: {app: echo}
+  ports: [{name: http, port: 80, targetPort: http}]
+`);
+    await c.waitFor('3 ready echo endpoints', async () => {
+      const s = JSON.parse(await kubectl('get', 'endpointslices', '-l', 'kubernetes.io/service-name=echo', '-o', 'json')) as { items: { endpoints?: { conditions?: { ready?: boolean } }[] }[] };
+      return s.items.flatMap((x) => x.endpoints ?? []).filter((e) => e.conditions?.ready).length === 3;
+    }, 90_000);
+    const svc = JSON.parse(await kubectl('get', 'svc', 'echo', '-o', 'json')) as { spec: { clusterIP: string; ports: { nodePort: number }[] } };
+    const seen = new Set<string>();
+    for (let i = 0; i < 9; i++) seen.add((await httpGet(`http://${svc.spec.clusterIP}/`)).trim());
+    assert.equal(seen.size, 3, `round-robin over the three pods: ${[...seen].join(',')}`);
+    assert.match(await httpGet(`http://127.0.0.1:${svc.spec.ports[0]!.nodePort}/`), /^echo-/);
+    await c.apply(`apiVersion: v1
+kind: Pod
+metadata: {name: curl}
+spec:
+  restartPolicy: Never
+  containers:
+  - name: c
+    image: python
+    command: [python3, -c, 'import urllib.request; print("got", urllib.request.urlopen("http://echo.default.svc.cluster.local/").read().decode().strip())']
+`);
+    await logsOf('curl', /got echo-/);
   });
 });

@@ -17,6 +17,8 @@ export interface EnvSources {
   hostIP: string;
   getConfigMap(namespace: string, name: string): Promise<KObject | undefined>;
   getSecret(namespace: string, name: string): Promise<KObject | undefined>;
+  /** the Service variables (service-env.ts): `$(VAR)` may use them; appended unless the container sets the name */
+  serviceEnv?: Map<string, string>;
 }
 
 const configError = (msg: string): ContainerStartError => new ContainerStartError('CreateContainerConfigError', msg);
@@ -28,7 +30,7 @@ function decodeSecret(v: unknown): string {
 export async function containerEnv(c: Container, src: EnvSources): Promise<[string, string][]> {
   const ns = src.pod.metadata.namespace ?? 'default';
   const vars = new Map<string, string>();
-  const lookup = (n: string): string | undefined => vars.get(n);
+  const lookup = (n: string): string | undefined => vars.get(n) ?? src.serviceEnv?.get(n);
 
   for (const from of c.envFrom ?? []) {
     const prefix = from.prefix ?? '';
@@ -85,6 +87,7 @@ export async function containerEnv(c: Container, src: EnvSources): Promise<[stri
       vars.set(e.name, decodeSecret(raw));
     }
   }
+  for (const [k, v] of src.serviceEnv ?? []) if (!vars.has(k)) vars.set(k, v);
   return [...vars];
 }
 

@@ -105,6 +105,8 @@ export class PodWorker {
   private gone = false;
   private sandbox: SandboxInfo | undefined;
   private podIP: string | undefined;
+  /** the Ready condition this worker last computed: the node knows it before the API does */
+  private readyNow = false;
   private readonly waiting = new Map<string, Waiting>();
   private readonly probes = new Map<string, ProbeHandle>();
   private readonly killing = new Set<string>();
@@ -303,6 +305,11 @@ export class PodWorker {
       await this.deps.volumesDone?.(this.uid);
     }
     await this.publish(pod);
+  }
+
+  /** The pod's IP while this node knows the pod is not ready (the service proxy skips it ahead of the EndpointSlice). */
+  unreadyIp(): string | undefined {
+    return this.podIP !== undefined && !this.readyNow ? this.podIP : undefined;
   }
 
   private dnsOf(pod: KObject): { dns?: ResolvConf } {
@@ -554,6 +561,7 @@ export class PodWorker {
     if (this.terminal) input.terminal = this.terminal;
     if (this.volumes) input.volumes = this.volumes;
     const status = computePodStatus(input);
+    this.readyNow = (status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
     const key = JSON.stringify({ ...status, conditions: status.conditions?.map((c) => ({ ...c, lastTransitionTime: undefined })) });
     // Published already, unless someone else changed it since (the node
     // lifecycle controller marks pods not ready when the node goes silent).

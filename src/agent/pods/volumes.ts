@@ -12,6 +12,7 @@ import type { KObject } from '../../api/object.js';
 import { formatMap } from './env.js';
 import type { Container, KeyToPath, PodSpec, Volume } from './pod-types.js';
 import type { Mount } from '../runtime/runtime.js';
+import { prepareProjected, type ProjectedTokenSource } from './projected-volume.js';
 
 export class VolumeError extends Error {
   constructor(
@@ -32,6 +33,8 @@ export interface VolumeSources {
   getSecret(namespace: string, name: string): Promise<KObject | undefined>;
   /** persistent volumes (agent/volumes/claim-volumes.ts); absent: claims are refused */
   claims?: { mount(pod: KObject, v: Volume): Promise<PreparedVolume> };
+  /** ServiceAccount tokens of projected volumes (token-refresh.ts); absent: token projections are refused */
+  tokens?: ProjectedTokenSource;
 }
 
 export interface PreparedVolume {
@@ -80,7 +83,7 @@ export async function writeAtomicDir(dir: string, files: Map<string, { data: Buf
   if (old && old !== stamp) await rm(join(dir, old), { recursive: true, force: true });
 }
 
-function keyFiles(data: Record<string, Buffer>, items: KeyToPath[] | undefined, defaultMode: number, volume: string, what: string, optional: boolean): Map<string, { data: Buffer; mode: number }> {
+export function keyFiles(data: Record<string, Buffer>, items: KeyToPath[] | undefined, defaultMode: number, volume: string, what: string, optional: boolean): Map<string, { data: Buffer; mode: number }> {
   const out = new Map<string, { data: Buffer; mode: number }>();
   if (!items || items.length === 0) {
     for (const [k, v] of Object.entries(data)) out.set(k, { data: v, mode: defaultMode });
@@ -107,6 +110,7 @@ export async function prepareVolume(v: Volume, src: VolumeSources): Promise<Prep
     return { hostPath: p, file: false };
   }
   if (v.hostPath) return prepareHostPath(v.name, v.hostPath.path, v.hostPath.type ?? '');
+  if (v.projected) return prepareProjected(v, src);
   if (v.configMap) {
     const name = v.configMap.name ?? '';
     const cm = await src.getConfigMap(ns, name);

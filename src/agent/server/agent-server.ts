@@ -1,7 +1,7 @@
 // The agent's HTTPS endpoint, reached by the API server and by peer agents
 // (both pin this agent's certificate by fingerprint): `GET /containerLogs/{ns}/{pod}/{container}`
 // with kubelet's query parameters, `POST /fencing/grant` (peer grants,
-// docs/fencing.md), and `GET /healthz`. Every request but
+// docs/fencing.md), `GET /metrics` (Prometheus) and `GET /healthz`. Every request but
 // /healthz must carry the node join secret as its bearer token, compared in
 // constant time. Errors are plain-text with kubelet's status codes; the API
 // server turns them into a Status.
@@ -40,6 +40,8 @@ export interface AgentServerOptions {
   logs: (q: LogQuery, req: IncomingMessage, res: ServerResponse) => Promise<void>;
   /** `POST /fencing/grant` from a peer agent (docs/fencing.md rule 9): the answer, as JSON */
   grant?: (from: string) => object;
+  /** `GET /metrics`: the node's Prometheus metrics (proxy, DNS, process) */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
 }
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
@@ -81,6 +83,13 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<{ port
     }
     if (url.pathname === '/fencing/grant' && req.method === 'POST' && opts.grant) {
       answerGrant(req, res, opts.grant);
+      return;
+    }
+    if (url.pathname === '/metrics' && req.method === 'GET' && opts.metrics) {
+      opts.metrics().then(
+        (m) => res.writeHead(200, { 'content-type': m.contentType }).end(m.body),
+        (err: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(String(err)),
+      );
       return;
     }
     const m = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);

@@ -1,9 +1,10 @@
 // What a node does for Services (isolated mode only: it needs the node's own
 // network namespace): every ClusterIP on the node's loopback
-// (service-addresses.ts), the cluster DNS server answering on the DNS
+// (service-addresses.ts), the service proxy listening on them and on the
+// NodePorts (src/agent/proxy), the cluster DNS server answering on the DNS
 // Service's address (src/dns), and the pods' resolv.conf pointing there.
-// Both read one pair of informers (Services, EndpointSlices) over the
-// agent's client, so answers are as fresh as the node's watch.
+// All read one pair of informers (Services, EndpointSlices) over the
+// agent's client, so routes and answers are as fresh as the node's watch.
 //
 // A node-local DNS: every node answers on the same ClusterIP for its own
 // pods, so name resolution keeps working on a node cut off from the others.
@@ -21,6 +22,9 @@ import { ClusterDnsServer } from '../../dns/server.js';
 import { podDnsConfig } from '../../dns/pod-resolv-conf.js';
 import { parseResolvConf, type ResolvConf } from '../../dns/resolv-conf.js';
 import { ServiceAddresses, serviceAddressLabel } from './service-addresses.js';
+import type { Registry as PromRegistry } from 'prom-client';
+import { ServiceProxy } from '../proxy/service-proxy.js';
+import { ANNOTATION_NODE_LOCAL } from '../../api/cluster-dns.js';
 
 export interface NodeServicesOptions {
   client: ApiClient;
@@ -30,6 +34,10 @@ export interface NodeServicesOptions {
   log: Logger;
   /** the node's resolv.conf (Default-policy pods, upstream resolvers); default /etc/resolv.conf */
   resolvConfPath?: string;
+  /** where the DNS server and proxy register their metrics (the node's /metrics) */
+  metrics?: PromRegistry;
+  /** this node knows the pod with that IP is unready, ahead of its EndpointSlice (the proxy skips it) */
+  locallyUnready?: (ip: string) => boolean;
 }
 
 function clusterIPs(svc: KObject): string[] {
@@ -44,6 +52,7 @@ export class NodeServices {
   private readonly informers: SharedInformers;
   private readonly addresses: ServiceAddresses;
   private dns: ClusterDnsServer | undefined;
+  private readonly proxy: ServiceProxy;
   private dnsIp: string | undefined;
   private hostResolv: ResolvConf | null = null;
   private recorder: EventRecorder | undefined;
@@ -53,9 +62,21 @@ export class NodeServices {
     this.informers = new SharedInformers(o.client, o.log.child({ component: 'node-services' }));
     this.addresses = new ServiceAddresses({ label: serviceAddressLabel(o.bridge), log: o.log });
     const services = this.informers.for(SERVICES);
-    const changed = (): void => void this.addresses.sync(this.allClusterIPs());
+    const changed = (): void => void this.addresses.sync(this.allClusterIPs()).then(() => this.proxy.retryBinds());
     services.on({ add: changed, update: changed, delete: changed });
-    this.informers.for(ENDPOINTSLICES);
+    this.proxy = new ServiceProxy({
+      nodeName: o.nodeName,
+      log: o.log.child({ component: 'service-proxy' }),
+      ...(o.metrics ? { registry: o.metrics } : {}),
+      // The cluster DNS Service is served by the node itself; IPv6 ClusterIPs are not put on the node.
+      ...(o.locallyUnready ? { locallyUnready: o.locallyUnready } : {}),
+      shouldListen: (l) => services.get(l.service)?.metadata.annotations?.[ANNOTATION_NODE_LOCAL] !== 'true' && !l.address.includes(':'),
+      onListenError: (svc, l, err) => {
+        o.log.warn({ service: l.service, address: l.address, port: l.port, err: err.message }, 'service proxy cannot listen');
+        if (svc) this.recorder?.record(svc, 'Warning', 'ProxyListenFailed', `node ${o.nodeName} cannot listen on ${l.address}:${l.port} for port ${l.portName || l.port}: ${err.message}`);
+      },
+    });
+    this.proxy.start(services, this.informers.for(ENDPOINTSLICES));
   }
 
   /** Events about pods' DNS settings go here once the agent has its recorder. */
@@ -69,6 +90,7 @@ export class NodeServices {
     this.informers.start();
     await this.informers.synced();
     await this.addresses.sync(this.allClusterIPs());
+    this.proxy.retryBinds();
     const dnsSvc = await this.o.client.get(SERVICES, DNS_SERVICE_NAMESPACE, DNS_SERVICE_NAME).catch((err: unknown) => {
       if (err instanceof ApiError && err.code === 404) return undefined;
       throw err;
@@ -84,6 +106,7 @@ export class NodeServices {
       log: this.o.log,
       zone: CLUSTER_DOMAIN,
       nameserverIPs: [ip],
+      ...(this.o.metrics ? { registry: this.o.metrics } : {}),
       ...(this.o.resolvConfPath ? { resolvConfPath: this.o.resolvConfPath } : {}),
     });
     await dns.start({ address: ip, port: 53 });
@@ -101,6 +124,7 @@ export class NodeServices {
   }
 
   async stop(): Promise<void> {
+    await this.proxy.stop();
     await this.dns?.stop();
     await this.informers.stop();
   }

@@ -15,11 +15,16 @@
 //   `system:node:<name>` in `system:nodes`, when the password matches the
 //   hash recorded for that name. The hash is looked up synchronously
 //   (from the watch cache in the server), so a request costs one map lookup
-//   and one SHA-256, never a store round trip.
+//   and one SHA-256, never a store round trip;
+// - a ServiceAccount JWT (service-account-token.ts) through
+//   `withServiceAccountTokens`: checked only when the synchronous
+//   authenticator matched nothing, and asynchronously (signature, then the
+//   live ServiceAccount / bound pod), so only those tokens cost a Promise.
 
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { parseNodeToken, verifyNodePassword, type ParsedHash } from './node-password.js';
+import { looksLikeJwt } from './service-account-token.js';
 
 export interface User {
   name: string;
@@ -46,6 +51,8 @@ export interface AuthenticatorOptions {
 }
 
 export type Authenticate = (headers: IncomingHttpHeaders) => User | undefined;
+/** Synchronous for every token but ServiceAccount JWTs, whose check reads live objects. */
+export type AuthenticateAsync = (headers: IncomingHttpHeaders) => User | undefined | Promise<User | undefined>;
 
 export const NODES_GROUP = 'system:nodes';
 export const BOOTSTRAPPERS_GROUP = 'system:bootstrappers';
@@ -107,6 +114,16 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticate {
       if (timingSafeEqual(row.digest, presented) && found === undefined) found = row.user;
     }
     return found === undefined ? undefined : { name: found.name, groups: [...found.groups] };
+  };
+}
+
+/** `authenticate`, then (for a JWT-shaped bearer token it did not know) the ServiceAccount token check. */
+export function withServiceAccountTokens(authenticate: Authenticate, check: (token: string) => Promise<User | undefined>): AuthenticateAsync {
+  return (headers) => {
+    const user = authenticate(headers);
+    if (user) return user;
+    const token = bearerToken(headers);
+    return token !== undefined && looksLikeJwt(token) ? check(token) : undefined;
   };
 }
 

@@ -1,6 +1,6 @@
 // Subresource endpoints: status (get/update/patch, status only), scale
 // (autoscaling/v1 Scale), pods/binding, pods/eviction, pods/log,
-// namespaces/finalize.
+// namespaces/finalize, serviceaccounts/token.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KObject } from '../../api/object.js';
@@ -18,6 +18,8 @@ import type { Registry } from '../registry/registry.js';
 import { bindPod } from '../subresources/binding.js';
 import { evictPod } from '../subresources/eviction.js';
 import { scaleOf, scaleUpdate } from '../subresources/scale.js';
+import { createToken } from '../subresources/token-request.js';
+import type { ServiceAccountTokens } from '../auth/service-account-token.js';
 import { dryRunOf, deleteOptionsOf } from './params.js';
 import { sendObject } from './render.js';
 import { responseFormat } from '../negotiate.js';
@@ -48,6 +50,8 @@ interface Ctx {
   resource: ResourceInfo;
   query: URLSearchParams;
   ctx: RequestContext;
+  /** signs serviceaccounts/token answers; absent: that subresource is not served */
+  serviceAccountTokens?: ServiceAccountTokens;
 }
 
 export async function handleSubresource(c: Ctx): Promise<void> {
@@ -67,6 +71,8 @@ export async function handleSubresource(c: Ctx): Promise<void> {
       return log(c);
     case 'finalize':
       return finalize(c);
+    case 'token':
+      return token(c);
   }
 }
 
@@ -177,4 +183,12 @@ async function finalize(c: Ctx): Promise<void> {
   const obj = await readObject(c, 'v1', 'Namespace');
   const result = await c.registry.update(c.resource, '', c.info.name, () => obj, { ctx: c.ctx, subresource: 'finalize' });
   sendObject(c.res, 200, c.resource, result.obj, false, c.query);
+}
+
+async function token(c: Ctx): Promise<void> {
+  if (c.info.verb !== 'create') throw methodNotAllowed();
+  if (!c.serviceAccountTokens) throw notFound({ resource: 'serviceaccounts/token', group: '', name: c.info.name });
+  const { value } = decodeBody(await readBody(c.req), c.req.headers['content-type'], { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest' });
+  const out = await createToken({ registry: c.registry, tokens: c.serviceAccountTokens, namespace: ns(c), name: c.info.name, body: value, ctx: c.ctx });
+  sendJson(c.res, 201, out);
 }

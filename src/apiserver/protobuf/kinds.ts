@@ -2,9 +2,10 @@
 // create <generator>` commands send), and how to send any other kind as JSON
 // instead. Job and CronJob (`kubectl create job|cronjob`) join once hale
 // serves batch/v1; PodDisruptionBudget, roles, quotas, priority classes,
-// ingresses and TokenRequest (`kubectl create token`) are refused with 415.
+// and ingresses are refused with 415. TokenRequest is `kubectl create token`'s body.
 
 import { APPS } from './apps.js';
+import { AUTHENTICATION } from './authentication.js';
 import { CORE } from './core.js';
 
 const KINDS: ReadonlyMap<string, string> = new Map([
@@ -14,6 +15,7 @@ const KINDS: ReadonlyMap<string, string> = new Map([
   ['v1/Service', `${CORE}.Service`],
   ['v1/ServiceAccount', `${CORE}.ServiceAccount`],
   ['apps/v1/Deployment', `${APPS}.Deployment`],
+  ['authentication.k8s.io/v1/TokenRequest', `${AUTHENTICATION}.TokenRequest`],
 ]);
 
 /** The message for `apiVersion`/`kind`, or undefined if hale has no protobuf definition for it. */

@@ -5,6 +5,7 @@
 
 import protobuf from 'protobufjs';
 import { APPS_MESSAGES } from './apps.js';
+import { AUTHENTICATION_MESSAGES } from './authentication.js';
 import { CONTAINER_MESSAGES } from './container.js';
 import { CORE_MESSAGES } from './core.js';
 import { META_MESSAGES } from './meta.js';
@@ -12,7 +13,7 @@ import { POD_MESSAGES } from './pod.js';
 import { isScalar, type FieldSpec, type MessageSpec } from './spec.js';
 import { VOLUME_MESSAGES } from './volume.js';
 
-const ALL: readonly MessageSpec[] = [...META_MESSAGES, ...CORE_MESSAGES, ...CONTAINER_MESSAGES, ...VOLUME_MESSAGES, ...POD_MESSAGES, ...APPS_MESSAGES];
+const ALL: readonly MessageSpec[] = [...META_MESSAGES, ...CORE_MESSAGES, ...CONTAINER_MESSAGES, ...VOLUME_MESSAGES, ...POD_MESSAGES, ...APPS_MESSAGES, ...AUTHENTICATION_MESSAGES];
 
 const specs = new Map<string, MessageSpec>();
 for (const m of ALL) {
