@@ -11,12 +11,15 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { request } from 'node:https';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { decodeJwt } from 'jose';
 import { phase, startCluster, type Cluster } from '../support/cluster.js';
 import { ok } from '../support/kubectl.js';
 
 const MOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
+/** the project's node_modules (from dist/test/e2e), lent to a pod read-only */
+const NODE_MODULES = resolve(dirname(fileURLToPath(import.meta.url)), '../../../node_modules');
 
 function get(url: string, token: string, ca: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -157,5 +160,34 @@ spec:
     await c.waitFor('client gone', async () => (await c.hale.kubectl(['get', 'pod', 'client'])).code !== 0);
     const afterDelete = await get(`${c.hale.url}/api/v1/namespaces/default/pods`, token, ca);
     assert.equal(afterDelete.status, 401);
+  });
+
+  it('@kubernetes/client-node\'s in-cluster config lists pods from inside a pod, through the kubernetes ClusterIP', async () => {
+    const script = [
+      "const k8s = await import('/app/node_modules/@kubernetes/client-node/dist/index.js');",
+      'const kc = new k8s.KubeConfig();',
+      'kc.loadFromCluster();',
+      'const api = kc.makeApiClient(k8s.CoreV1Api);',
+      "const r = await api.listNamespacedPod({ namespace: 'default' });",
+      "console.log('listed', kc.getCurrentCluster().server, r.items.map((p) => p.metadata.name).sort().join(','));",
+    ].join(' ');
+    await c.apply(`apiVersion: v1
+kind: Pod
+metadata: {name: incluster}
+spec:
+  restartPolicy: Never
+  containers:
+  - name: app
+    image: node
+    command: [${JSON.stringify(process.execPath)}, --input-type=module, -e, ${JSON.stringify(script)}]
+    volumeMounts: [{name: modules, mountPath: /app/node_modules, readOnly: true}]
+  volumes: [{name: modules, hostPath: {path: ${NODE_MODULES}}}]
+`);
+    const logs = await c.waitFor('the in-cluster client\'s output', async () => {
+      const out = ok(await c.hale.kubectl(['logs', 'incluster']));
+      return /listed|Error/.test(out) ? out : undefined;
+    }, 60_000);
+    const svcIp = ok(await c.hale.kubectl(['get', 'svc', 'kubernetes', '-o', 'jsonpath={.spec.clusterIP}'])).trim();
+    assert.match(logs, new RegExp(`listed https://${svcIp.replace(/\./g, '\\.')}:443 .*incluster`), logs);
   });
 });
