@@ -101,4 +101,43 @@ spec:
 `);
     await logsOf('curl', /got echo-/);
   });
+
+  it('a StatefulSet pod is reachable as <pod>.<service> through its headless Service', async () => {
+    await c.apply(`apiVersion: v1
+kind: Service
+metadata: {name: db}
+spec:
+  clusterIP: None
+  selector: {app: db}
+  ports: [{name: http, port: 8080}]
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  replicas: 2
+  serviceName: db
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers:
+      - name: http
+        image: python
+        command: [sh, -c, 'mkdir -p /tmp/w && hostname > /tmp/w/index.html && exec python3 -m http.server 8080 --bind 0.0.0.0 --directory /tmp/w']
+        readinessProbe: {tcpSocket: {port: 8080}, periodSeconds: 1}
+`);
+    await c.waitFor('db-1 ready', async () => ((await c.pod('db-1')).status as { conditions?: { type: string; status: string }[] }).conditions?.some((x) => x.type === 'Ready' && x.status === 'True'));
+    await c.apply(`apiVersion: v1
+kind: Pod
+metadata: {name: peer}
+spec:
+  restartPolicy: Never
+  containers:
+  - name: c
+    image: python
+    command: [python3, -c, 'import urllib.request; print("from", urllib.request.urlopen("http://db-1.db:8080/").read().decode().strip())']
+`);
+    await logsOf('peer', /from db-1/);
+  });
 });
