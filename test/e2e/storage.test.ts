@@ -159,6 +159,43 @@ spec:
     await kubectl('delete', 'statefulset', 'web', '--wait=true');
   });
 
+  it('the local class: the volume is made on the node the first pod is scheduled to, and its pods stay there', async () => {
+    await c.apply(`apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: scratch}
+spec:
+  storageClassName: local
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 1Gi}}
+`);
+    await c.waitFor('WaitForFirstConsumer', async () => (await c.events('scratch')).some((e) => e.reason === 'WaitForFirstConsumer'));
+    const script = 'echo hi >> /data/seen; wc -l < /data/seen; sleep 3600';
+    const pod = (name: string): string => `apiVersion: v1
+kind: Pod
+metadata: {name: ${name}}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: c
+    image: busybox
+    command: [sh, -c, '${script}']
+    volumeMounts: [{name: data, mountPath: /data}]
+  volumes: [{name: data, persistentVolumeClaim: {claimName: scratch}}]
+`;
+    await c.apply(pod('local-1'));
+    const first = await ready('local-1');
+    const pv = await json('get', 'pv', ((await json('get', 'pvc', 'scratch')).spec as { volumeName: string }).volumeName);
+    const affinity = JSON.stringify((pv.spec as { nodeAffinity?: unknown }).nodeAffinity);
+    assert.ok(affinity.includes(`"${nodeOf(first)}"`), `volume pinned to ${nodeOf(first)}: ${affinity}`);
+    await kubectl('delete', 'pod', 'local-1', '--wait=true');
+    await c.apply(pod('local-2'));
+    const second = await ready('local-2');
+    assert.equal(nodeOf(second), nodeOf(first), 'scheduled where its volume is');
+    await c.waitFor('the data from the first pod', async () => (await kubectl('logs', 'local-2')).trim() === '2');
+    await kubectl('delete', 'pod', 'local-2', '--wait=true');
+    await kubectl('delete', 'pvc', 'scratch', '--wait=true');
+  });
+
   it('PVC retention whenScaled: Delete removes the condemned ordinal\'s claim, volume and data after its pod is gone', async () => {
     await c.apply(`apiVersion: apps/v1
 kind: StatefulSet

@@ -27,7 +27,7 @@ import { ApiError } from '../../machinery/errors.js';
 import { Controller } from '../../controller/controller.js';
 import type { ControllerContext, RunnableController } from '../../controller/context.js';
 import { ANN_BETA_STORAGE_PROVISIONER, ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_PROVISIONED_BY, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER } from '../../api/storage.js';
-import { findMatchingVolume, preBoundTo, volumeMismatch, type ClaimRef } from './claim-match.js';
+import { findMatchingVolume, preBoundTo, volumeMismatch, type ClaimRef } from '../../volumes/claim-match.js';
 
 const CLAIM = 'c/';
 const BY_VOLUME_NAME = 'volumeName';

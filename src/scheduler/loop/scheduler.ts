@@ -10,13 +10,14 @@
 import type { KObject } from '../../api/object.js';
 import type { ApiClient } from '../../client/api-client.js';
 import { Informer, objectKey } from '../../client/informer.js';
-import { NAMESPACES, NODES, PODS } from '../../client/resources.js';
+import { NAMESPACES, NODES, PODS, PVCS, PVS, STORAGECLASSES } from '../../client/resources.js';
 import type { Logger } from '../../lib/log/log.js';
 import { ApiError } from '../../machinery/errors.js';
 import type { EventRecorder } from '../../client/event-recorder.js';
 import { Snapshot } from '../snapshot.js';
 import { schedulePod } from '../schedule.js';
 import { isSchedulingGated, schedulerNameMatches } from '../supported-fields.js';
+import { claimBindings, claimsBound, preBoundVolume, volumeBindingFilter, type VolumeLookup } from '../filters/volume-binding.js';
 
 export interface SchedulerOptions {
   client: ApiClient;
@@ -37,6 +38,12 @@ export class Scheduler {
   private readonly pods: Informer;
   private readonly nodes: Informer;
   private readonly namespaces: Informer;
+  private readonly claims: Informer;
+  private readonly volumes: Informer;
+  private readonly classes: Informer;
+  private readonly volumeLookup: VolumeLookup;
+  /** pods placed on a node whose WaitForFirstConsumer claims are being bound there: key → node */
+  private readonly waitingForClaims = new Map<string, string>();
   private readonly abort = new AbortController();
   private readonly active = new Set<string>();
   private readonly unschedulable = new Map<string, string>();
@@ -55,6 +62,7 @@ export class Scheduler {
       update: (p) => this.podChanged(p),
       delete: (p) => {
         this.active.delete(objectKey(p));
+        this.waitingForClaims.delete(objectKey(p));
         this.unschedulable.delete(objectKey(p));
         this.assumed.delete(objectKey(p));
         this.retryUnschedulable();
@@ -65,12 +73,29 @@ export class Scheduler {
     this.nodes.on({ add: nodeChanged, update: (n, old) => (nodeShape(n) !== nodeShape(old) ? nodeChanged() : undefined), delete: nodeChanged });
     this.namespaces = new Informer(opts.client, NAMESPACES, { onError });
     this.namespaces.on({ add: nodeChanged, update: nodeChanged, delete: nodeChanged });
+    // Claims, volumes and classes decide volume fits; a claim becoming bound releases a waiting pod.
+    this.claims = new Informer(opts.client, PVCS, { onError });
+    this.volumes = new Informer(opts.client, PVS, { onError });
+    this.classes = new Informer(opts.client, STORAGECLASSES, { onError });
+    const storageChanged = (): void => {
+      for (const k of this.waitingForClaims.keys()) this.active.add(k);
+      this.retryUnschedulable();
+      this.kick();
+    };
+    for (const inf of [this.claims, this.volumes, this.classes]) inf.on({ add: storageChanged, update: storageChanged, delete: storageChanged });
+    this.volumeLookup = {
+      claim: (ns, name) => this.claims.get(`${ns}/${name}`),
+      volume: (name) => this.volumes.get(name),
+      volumes: () => this.volumes.items.values(),
+      storageClass: (name) => this.classes.get(name),
+    };
   }
 
   start(): void {
     void this.pods.run(this.abort.signal);
     void this.nodes.run(this.abort.signal);
     void this.namespaces.run(this.abort.signal);
+    for (const inf of [this.claims, this.volumes, this.classes]) void inf.run(this.abort.signal);
     this.timer = setInterval(() => this.retryUnschedulable(), this.opts.retryMs ?? 10_000);
     this.timer.unref();
   }
@@ -113,7 +138,7 @@ export class Scheduler {
   }
 
   private async drain(): Promise<void> {
-    await Promise.all([this.pods.synced, this.nodes.synced, this.namespaces.synced]);
+    await Promise.all([this.pods.synced, this.nodes.synced, this.namespaces.synced, this.claims.synced, this.volumes.synced, this.classes.synced]);
     while (this.active.size > 0) {
       const key = this.active.values().next().value as string;
       this.active.delete(key);
@@ -141,9 +166,20 @@ export class Scheduler {
 
   private async scheduleOne(pod: KObject): Promise<void> {
     const key = objectKey(pod);
-    const result = schedulePod(pod, this.snapshot(), { random: this.opts.random ?? Math.random });
+    // Placed already, its claims being bound there: wait for them, do not place it anew.
+    if (this.waitingForClaims.has(key) && !claimsBound(pod, this.volumeLookup)) return;
+    const snapshot = this.snapshot();
+    const result = schedulePod(pod, snapshot, { random: this.opts.random ?? Math.random, extraFilters: [volumeBindingFilter(this.volumeLookup)] });
     const ns = pod.metadata.namespace ?? 'default';
     const name = pod.metadata.name ?? '';
+    if (result.ok && !claimsBound(pod, this.volumeLookup)) {
+      // WaitForFirstConsumer claims: bind them for this node first, then the pod (when they are Bound).
+      const node = snapshot.nodeInfo(result.nodeName);
+      if (node) await this.bindClaims(pod, node);
+      this.waitingForClaims.set(key, result.nodeName);
+      return;
+    }
+    this.waitingForClaims.delete(key);
     if (result.ok) {
       this.assumed.set(key, result.nodeName);
       try {
@@ -164,6 +200,24 @@ export class Scheduler {
     this.unschedulable.set(key, result.message);
     this.opts.recorder.record(pod, 'Warning', 'FailedScheduling', result.message);
     await this.markUnschedulable(pod, result.unschedulable ? 'Unschedulable' : 'SchedulerError', result.message);
+  }
+
+  /**
+   * Kubernetes' PreBind for volumes: a static volume gets the claim in its
+   * claimRef (the PV binder completes the binding), otherwise the claim gets
+   * the chosen node as `volume.kubernetes.io/selected-node` for its
+   * provisioner. The pod is bound once every claim is Bound (the loop looks
+   * again on every claim or volume change).
+   */
+  private async bindClaims(pod: KObject, node: NonNullable<ReturnType<Snapshot['nodeInfo']>>): Promise<void> {
+    for (const b of claimBindings(pod, node, this.volumeLookup)) {
+      try {
+        if (b.kind === 'volume') await this.opts.client.update(PVS, preBoundVolume(b.pv, b.claim));
+        else await this.opts.client.patch(PVCS, b.claim.metadata.namespace ?? '', b.claim.metadata.name ?? '', 'merge', { metadata: { annotations: { 'volume.kubernetes.io/selected-node': b.node } } });
+      } catch (err) {
+        if (!(err instanceof ApiError && (err.code === 404 || err.code === 409))) throw err;
+      }
+    }
   }
 
   private async markUnschedulable(pod: KObject, reason: string, message: string): Promise<void> {

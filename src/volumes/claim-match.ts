@@ -7,9 +7,9 @@
 // (WaitForFirstConsumer and no node chosen yet) only pre-bound volumes count:
 // the scheduler picks static volumes for such claims.
 
-import type { KObject } from '../../api/object.js';
-import { cmp, quantityFromJSON, type Quantity } from '../../api/validation/quantity.js';
-import { selectorFromLabelSelector, type LabelSelectorJson } from '../../machinery/labels/selector.js';
+import type { KObject } from '../api/object.js';
+import { cmp, quantityFromJSON, type Quantity } from '../api/validation/quantity.js';
+import { selectorFromLabelSelector, type LabelSelectorJson } from '../machinery/labels/selector.js';
 
 export interface ClaimRef {
   namespace?: string;
