@@ -18,7 +18,7 @@ import { ensureNodePassword } from './join/node-password.js';
 import { hostFacts } from './node/host-facts.js';
 import { buildContainerConfig, podLogDir } from './pods/container-config.js';
 import type { PodSpec } from './pods/pod-types.js';
-import { containerMounts, prepareVolumes } from './pods/volumes.js';
+import { containerMounts, prepareVolume, prepareVolumes } from './pods/volumes.js';
 import { ProjectedTokens } from './pods/token-refresh.js';
 import { podServiceEnv } from './pods/service-env.js';
 import { ProcessRuntime } from './runtime/process/process-runtime.js';
@@ -230,6 +230,12 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<RunningNodeAg
           for (const c of runtime.listContainers().filter((x) => x.podUid === podUid)) await runtime.removeContainer(c.id);
           await rm(join(podsRoot, podUid), { recursive: true, force: true });
           await claims.release(podUid); // containers gone: the node stops holding the pod's volumes
+        },
+        readopted: async (pod) => {
+          // The agent restarted under running containers: their projected tokens are written anew and refreshed from now on.
+          const spec = pod.spec as PodSpec;
+          const podDir = join(podsRoot, pod.metadata.uid ?? '');
+          for (const v of spec.volumes ?? []) if (v.projected) await prepareVolume(v, { pod, podDir, getConfigMap, getSecret, tokens });
         },
         volumesDone: async (podUid) => {
           tokens.forget(podUid); // no container of a terminal pod runs again: its tokens need no refresh

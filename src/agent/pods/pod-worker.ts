@@ -88,6 +88,8 @@ export interface PodWorkerDeps {
   cleanup(podUid: string): Promise<void>;
   /** the pod's resolver configuration (dnsPolicy, dnsConfig); undefined: the node's own resolv.conf */
   dns?(pod: KObject): ResolvConf | undefined;
+  /** the pod's containers were adopted after an agent restart: rewrite what is refreshed over time (projected tokens) */
+  readopted?(pod: KObject): Promise<void>;
   /** every container of a terminal pod has stopped: its persistent volumes may be detached */
   volumesDone?(podUid: string): Promise<void>;
 }
@@ -105,6 +107,8 @@ export class PodWorker {
   private gone = false;
   private sandbox: SandboxInfo | undefined;
   private podIP: string | undefined;
+  /** whether the adopted pod's refreshed volumes were rewritten (once per worker) */
+  private readopted = false;
   /** the Ready condition this worker last computed: the node knows it before the API does */
   private readyNow = false;
   private readonly waiting = new Map<string, Waiting>();
@@ -252,10 +256,15 @@ export class PodWorker {
     const sandbox = this.sandbox;
     const existing = this.containers();
     const policy = spec.restartPolicy ?? 'Always';
-    // Containers adopted after an agent restart get their probes back.
+    // Containers adopted after an agent restart get their probes back, and their pod's
+    // refreshed files (projected tokens) once.
     for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
       const l = existing.get(c.name)?.latest;
       if (l?.state === 'running' && !this.probes.has(l.id) && !this.killing.has(l.id)) {
+        if (!this.readopted && !this.startedSeen.has(l.id)) {
+          this.readopted = true;
+          await this.deps.readopted?.(pod).catch((err: unknown) => this.deps.log.warn({ pod: this.uid, err: String(err) }, 'could not refresh the adopted pod\'s volumes'));
+        }
         this.probes.set(l.id, this.deps.probes(pod, c, l, sandbox.ip, { onChange: () => this.kick(), onKill: (_k, grace, message) => this.killForProbe(pod, c, l, grace, message) }));
       }
     }
