@@ -72,7 +72,8 @@ describe('kubectl against hale', () => {
     assert.match(svc.split('\n')[0]!, /^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE$/);
     assert.match(svc, /^web\s+ClusterIP\s+10\.43\.\d+\.\d+\s+<none>\s+80\/TCP\s+/m);
     const pvc = await k('get', 'pvc', '-n', 'shop');
-    assert.match(pvc, /^uploads\s+Pending/m);
+    // The default StorageClass (shared) provisions it at once.
+    assert.match(pvc, /^uploads\s+Bound\s+pvc-[0-9a-f-]+\s+2Gi\s+RWO\s+shared\s/m);
     const ns = await k('get', 'ns');
     for (const n of ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'shop']) assert.match(ns, new RegExp(`^${n}\\s+Active`, 'm'));
   });
