@@ -4,20 +4,36 @@
 // pods/binding (the API server sets PodScheduled) and assumed until the
 // informer shows it, so the next pod already counts it. A pod that fits
 // nowhere gets PodScheduled=False/Unschedulable and a FailedScheduling event
-// worded as kube-scheduler words it, and is retried whenever a node or a
-// pod changes (and at least every `retryMs`).
+// worded as kube-scheduler words it, and is retried whenever a node, a pod,
+// a claim, a volume or a storage class changes (and at least every `retryMs`).
+//
+// Volumes (Kubernetes' Reserve/PreBind of VolumeBinding): when the chosen
+// node needs WaitForFirstConsumer claims bound first, the pod is assumed on
+// that node (it counts there), the binder writes the volume's claimRef or the
+// claim's selected-node annotation, and the pod waits — no event, no
+// condition — until every claim is fully bound (then it is bound to that
+// node), the binding fails (a FailedScheduling event and
+// PodScheduled=False/SchedulerError with
+// `running PreBind plugin "VolumeBinding": binding volumes: <why>`, then a
+// new attempt), or `bindTimeoutMs` (Kubernetes' 600 s) passes ("context
+// deadline exceeded"; the selected-node annotation stays, as in Kubernetes).
 
 import type { KObject } from '../../api/object.js';
 import type { ApiClient } from '../../client/api-client.js';
 import { Informer, objectKey } from '../../client/informer.js';
 import { NAMESPACES, NODES, PODS, PVCS, PVS, STORAGECLASSES } from '../../client/resources.js';
+import type { EventRecorder } from '../../client/event-recorder.js';
+import { realClock, type Clock, type TimerHandle } from '../../lib/clock/clock.js';
 import type { Logger } from '../../lib/log/log.js';
 import { ApiError } from '../../machinery/errors.js';
-import type { EventRecorder } from '../../client/event-recorder.js';
 import { Snapshot } from '../snapshot.js';
 import { schedulePod } from '../schedule.js';
 import { isSchedulingGated, schedulerNameMatches } from '../supported-fields.js';
-import { claimBindings, claimsBound, preBoundVolume, volumeBindingFilter, type VolumeLookup } from '../filters/volume-binding.js';
+import type { WrittenVolumes } from '../volumes/bind-check.js';
+import { VolumeBinder } from './volume-binder.js';
+
+/** VolumeBindingArgs.bindTimeoutSeconds' default. */
+export const DEFAULT_BIND_TIMEOUT_MS = 600_000;
 
 export interface SchedulerOptions {
   client: ApiClient;
@@ -25,6 +41,17 @@ export interface SchedulerOptions {
   log: Logger;
   random?: () => number;
   retryMs?: number;
+  /** default realClock */
+  clock?: Clock;
+  /** how long a pod waits for its claims to be bound after PreBind (default 600 s) */
+  bindTimeoutMs?: number;
+}
+
+/** A pod placed on a node whose claims the PV controller is binding. */
+interface VolumeWait {
+  readonly uid: string;
+  readonly written: WrittenVolumes;
+  readonly timer: TimerHandle;
 }
 
 function pending(p: KObject): boolean {
@@ -33,42 +60,53 @@ function pending(p: KObject): boolean {
   return !spec.nodeName && !p.metadata.deletionTimestamp && phase !== 'Succeeded' && phase !== 'Failed' && schedulerNameMatches(p) && !isSchedulingGated(p);
 }
 
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 export class Scheduler {
   private readonly opts: SchedulerOptions;
+  private readonly clock: Clock;
   private readonly pods: Informer;
   private readonly nodes: Informer;
   private readonly namespaces: Informer;
   private readonly claims: Informer;
   private readonly volumes: Informer;
   private readonly classes: Informer;
-  private readonly volumeLookup: VolumeLookup;
-  /** pods placed on a node whose WaitForFirstConsumer claims are being bound there: key → node */
-  private readonly waitingForClaims = new Map<string, string>();
+  private readonly binder: VolumeBinder;
   private readonly abort = new AbortController();
   private readonly active = new Set<string>();
   private readonly unschedulable = new Map<string, string>();
-  /** pods bound by us but not yet seen bound by the informer: key → node */
+  /** pods bound by us (or waiting for their volumes) but not yet seen bound by the informer: key → node */
   private readonly assumed = new Map<string, string>();
+  /** pods in PreBind, waiting for their claims: key → what was written */
+  private readonly waiting = new Map<string, VolumeWait>();
   private running = false;
-  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private timer: TimerHandle | undefined;
 
   constructor(opts: SchedulerOptions) {
     this.opts = opts;
+    this.clock = opts.clock ?? realClock;
     const onError = (err: unknown): void => opts.log.warn({ err: String(err) }, 'scheduler watch failed; retrying');
     this.pods = new Informer(opts.client, PODS, { onError });
     this.nodes = new Informer(opts.client, NODES, { onError });
     this.pods.on({
       add: (p) => this.podChanged(p),
-      update: (p) => this.podChanged(p),
+      update: (p, old) => this.podChanged(p, old),
       delete: (p) => {
-        this.active.delete(objectKey(p));
-        this.waitingForClaims.delete(objectKey(p));
-        this.unschedulable.delete(objectKey(p));
-        this.assumed.delete(objectKey(p));
+        const key = objectKey(p);
+        this.active.delete(key);
+        this.unschedulable.delete(key);
+        this.cancelWait(key);
+        this.assumed.delete(key);
         this.retryUnschedulable();
       },
     });
-    const nodeChanged = (): void => this.retryUnschedulable();
+    const nodeChanged = (): void => {
+      this.retryUnschedulable();
+      this.checkWaiting();
+    };
     // Labels, taints, cordon, readiness and allocatable decide fits; heartbeats alone do not.
     this.nodes.on({ add: nodeChanged, update: (n, old) => (nodeShape(n) !== nodeShape(old) ? nodeChanged() : undefined), delete: nodeChanged });
     this.namespaces = new Informer(opts.client, NAMESPACES, { onError });
@@ -78,44 +116,55 @@ export class Scheduler {
     this.volumes = new Informer(opts.client, PVS, { onError });
     this.classes = new Informer(opts.client, STORAGECLASSES, { onError });
     const storageChanged = (): void => {
-      for (const k of this.waitingForClaims.keys()) this.active.add(k);
+      this.checkWaiting();
       this.retryUnschedulable();
-      this.kick();
     };
     for (const inf of [this.claims, this.volumes, this.classes]) inf.on({ add: storageChanged, update: storageChanged, delete: storageChanged });
-    this.volumeLookup = {
-      claim: (ns, name) => this.claims.get(`${ns}/${name}`),
-      volume: (name) => this.volumes.get(name),
-      volumes: () => this.volumes.items.values(),
-      storageClass: (name) => this.classes.get(name),
-    };
+    this.binder = new VolumeBinder({ client: opts.client, claims: this.claims, volumes: this.volumes, classes: this.classes });
   }
 
   start(): void {
-    void this.pods.run(this.abort.signal);
-    void this.nodes.run(this.abort.signal);
-    void this.namespaces.run(this.abort.signal);
-    for (const inf of [this.claims, this.volumes, this.classes]) void inf.run(this.abort.signal);
-    this.timer = setInterval(() => this.retryUnschedulable(), this.opts.retryMs ?? 10_000);
-    this.timer.unref();
+    for (const inf of [this.pods, this.nodes, this.namespaces, this.claims, this.volumes, this.classes]) void inf.run(this.abort.signal);
+    this.armRetry();
   }
 
   stop(): void {
+    this.stopped = true;
     this.abort.abort();
-    if (this.timer) clearInterval(this.timer);
+    this.timer?.cancel();
+    for (const key of [...this.waiting.keys()]) this.cancelWait(key);
   }
 
-  private podChanged(p: KObject): void {
+  private armRetry(): void {
+    if (this.stopped) return;
+    this.timer = this.clock.setTimeout(() => {
+      this.retryUnschedulable();
+      this.armRetry();
+    }, this.opts.retryMs ?? 10_000);
+  }
+
+  private podChanged(p: KObject, old?: KObject): void {
     const key = objectKey(p);
     if ((p.spec as { nodeName?: string } | undefined)?.nodeName) {
+      this.cancelWait(key);
       this.assumed.delete(key);
       this.unschedulable.delete(key);
-      // A bound pod appearing, ending, terminating or relabelling changes fits (resources, ports, affinity, spread).
+      // A bound pod appearing, ending, terminating or relabelling changes fits (resources, ports, affinity, spread, ReadWriteOncePod).
       this.retryUnschedulable();
       return;
     }
-    if (!pending(p)) return;
-    // Its own update (gates removed, spec changed) is worth a new attempt.
+    if (!pending(p)) {
+      // Deleted (or gated, or handed to another scheduler) while its volumes were being bound: give the node back.
+      if (this.waiting.has(key)) {
+        this.cancelWait(key);
+        this.assumed.delete(key);
+        this.retryUnschedulable();
+      }
+      return;
+    }
+    // Its own update (gates removed, spec or labels changed) is worth a new attempt; a status write
+    // (our own PodScheduled condition, say) is not (kube-scheduler's isPodUpdated).
+    if (old && pending(old) && !podUpdated(old, p)) return;
     this.unschedulable.delete(key);
     this.active.add(key);
     this.kick();
@@ -129,7 +178,7 @@ export class Scheduler {
   }
 
   private kick(): void {
-    if (this.running) return;
+    if (this.running || this.stopped) return;
     this.running = true;
     void this.drain().finally(() => {
       this.running = false;
@@ -139,11 +188,11 @@ export class Scheduler {
 
   private async drain(): Promise<void> {
     await Promise.all([this.pods.synced, this.nodes.synced, this.namespaces.synced, this.claims.synced, this.volumes.synced, this.classes.synced]);
-    while (this.active.size > 0) {
+    while (this.active.size > 0 && !this.stopped) {
       const key = this.active.values().next().value as string;
       this.active.delete(key);
       const pod = this.pods.get(key);
-      if (!pod || !pending(pod) || this.assumed.has(key)) continue;
+      if (!pod || !pending(pod) || this.assumed.has(key) || this.waiting.has(key)) continue;
       try {
         await this.scheduleOne(pod);
       } catch (err) {
@@ -166,71 +215,141 @@ export class Scheduler {
 
   private async scheduleOne(pod: KObject): Promise<void> {
     const key = objectKey(pod);
-    // Placed already, its claims being bound there: wait for them, do not place it anew.
-    if (this.waitingForClaims.has(key) && !claimsBound(pod, this.volumeLookup)) return;
     const snapshot = this.snapshot();
-    const result = schedulePod(pod, snapshot, { random: this.opts.random ?? Math.random, extraFilters: [volumeBindingFilter(this.volumeLookup)] });
-    const ns = pod.metadata.namespace ?? 'default';
-    const name = pod.metadata.name ?? '';
-    if (result.ok && !claimsBound(pod, this.volumeLookup)) {
-      // WaitForFirstConsumer claims: bind them for this node first, then the pod (when they are Bound).
-      const node = snapshot.nodeInfo(result.nodeName);
-      if (node) await this.bindClaims(pod, node);
-      this.waitingForClaims.set(key, result.nodeName);
+    const result = schedulePod(pod, snapshot, { random: this.opts.random ?? Math.random, extraFilters: this.binder.filters() });
+    if (!result.ok) {
+      this.unschedulable.set(key, result.message);
+      this.opts.recorder.record(pod, 'Warning', 'FailedScheduling', result.message);
+      await this.markUnschedulable(pod, result.unschedulable ? 'Unschedulable' : 'SchedulerError', result.message);
       return;
     }
-    this.waitingForClaims.delete(key);
-    if (result.ok) {
-      this.assumed.set(key, result.nodeName);
-      try {
-        await this.opts.client.create(PODS, ns, {
-          apiVersion: 'v1',
-          kind: 'Binding',
-          metadata: { name, namespace: ns, uid: pod.metadata.uid ?? '' },
-          target: { apiVersion: 'v1', kind: 'Node', name: result.nodeName },
-        }, 'binding');
-      } catch (err) {
-        this.assumed.delete(key);
-        if (err instanceof ApiError && (err.code === 404 || err.code === 409)) return; // gone, or bound by someone else
-        throw err;
-      }
-      this.opts.recorder.record(pod, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${result.nodeName}`);
+    if (this.binder.allBound(pod)) {
+      await this.bind(pod, result.nodeName);
       return;
     }
-    this.unschedulable.set(key, result.message);
-    this.opts.recorder.record(pod, 'Warning', 'FailedScheduling', result.message);
-    await this.markUnschedulable(pod, result.unschedulable ? 'Unschedulable' : 'SchedulerError', result.message);
+    const node = snapshot.nodeInfo(result.nodeName);
+    if (!node) throw new Error(`node ${result.nodeName} left the snapshot`);
+    // Reserve: the pod counts on the node while its volumes are bound there.
+    this.assumed.set(key, result.nodeName);
+    let written: WrittenVolumes;
+    try {
+      written = await this.binder.bindPodVolumes(pod, node);
+    } catch (err) {
+      this.assumed.delete(key);
+      await this.preBindFailed(pod, `running PreBind plugin "VolumeBinding": ${errorMessage(err)}`);
+      return;
+    }
+    const timer = this.clock.setTimeout(() => this.waitTimedOut(key), this.opts.bindTimeoutMs ?? DEFAULT_BIND_TIMEOUT_MS);
+    this.waiting.set(key, { uid: pod.metadata.uid ?? '', written, timer });
+    this.opts.log.info({ pod: key, node: result.nodeName, volumes: written.staticBindings.length, provisions: written.provisions.length }, 'waiting for volumes to be bound');
+    this.checkOne(key);
   }
 
-  /**
-   * Kubernetes' PreBind for volumes: a static volume gets the claim in its
-   * claimRef (the PV binder completes the binding), otherwise the claim gets
-   * the chosen node as `volume.kubernetes.io/selected-node` for its
-   * provisioner. The pod is bound once every claim is Bound (the loop looks
-   * again on every claim or volume change).
-   */
-  private async bindClaims(pod: KObject, node: NonNullable<ReturnType<Snapshot['nodeInfo']>>): Promise<void> {
-    for (const b of claimBindings(pod, node, this.volumeLookup)) {
-      try {
-        if (b.kind === 'volume') await this.opts.client.update(PVS, preBoundVolume(b.pv, b.claim));
-        else await this.opts.client.patch(PVCS, b.claim.metadata.namespace ?? '', b.claim.metadata.name ?? '', 'merge', { metadata: { annotations: { 'volume.kubernetes.io/selected-node': b.node } } });
-      } catch (err) {
-        if (!(err instanceof ApiError && (err.code === 404 || err.code === 409))) throw err;
-      }
+  /** DefaultBinder: pods/binding, then the Scheduled event. */
+  private async bind(pod: KObject, nodeName: string): Promise<void> {
+    const key = objectKey(pod);
+    const ns = pod.metadata.namespace ?? 'default';
+    const name = pod.metadata.name ?? '';
+    this.assumed.set(key, nodeName);
+    try {
+      await this.opts.client.create(PODS, ns, {
+        apiVersion: 'v1',
+        kind: 'Binding',
+        metadata: { name, namespace: ns, uid: pod.metadata.uid ?? '' },
+        target: { apiVersion: 'v1', kind: 'Node', name: nodeName },
+      }, 'binding');
+    } catch (err) {
+      this.assumed.delete(key);
+      if (err instanceof ApiError && (err.code === 404 || err.code === 409)) return; // gone, or bound by someone else
+      throw err;
     }
+    this.opts.recorder.record(pod, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${nodeName}`);
+  }
+
+  private checkWaiting(): void {
+    for (const key of [...this.waiting.keys()]) this.checkOne(key);
+  }
+
+  /** One poll of checkBindings for a waiting pod: bind it, fail it, or keep waiting. */
+  private checkOne(key: string): void {
+    const w = this.waiting.get(key);
+    if (!w) return;
+    const pod = this.pods.get(key);
+    if (!pod || pod.metadata.uid !== w.uid) {
+      this.cancelWait(key);
+      this.assumed.delete(key);
+      return;
+    }
+    const check = this.binder.check(w.written, this.nodes.get(w.written.node));
+    if (check.state === 'waiting') return;
+    this.cancelWait(key);
+    if (check.state === 'bound') {
+      this.opts.log.info({ pod: key, node: w.written.node }, 'volumes bound; binding pod');
+      void this.bind(pod, w.written.node).catch((err: unknown) => {
+        this.opts.log.warn({ pod: key, err: String(err) }, 'binding failed; retrying');
+        this.requeue(key, String(err));
+      });
+      return;
+    }
+    this.assumed.delete(key);
+    void this.preBindFailed(pod, `running PreBind plugin "VolumeBinding": binding volumes: ${check.error}`);
+  }
+
+  private waitTimedOut(key: string): void {
+    const w = this.waiting.get(key);
+    if (!w) return;
+    this.cancelWait(key);
+    this.assumed.delete(key);
+    const pod = this.pods.get(key);
+    if (pod) void this.preBindFailed(pod, 'running PreBind plugin "VolumeBinding": binding volumes: context deadline exceeded');
+  }
+
+  private cancelWait(key: string): void {
+    const w = this.waiting.get(key);
+    if (!w) return;
+    w.timer.cancel();
+    this.binder.revert(w.written);
+    this.waiting.delete(key);
+  }
+
+  /** A binding-cycle error: FailedScheduling + PodScheduled=False/SchedulerError; the pod is attempted again later. */
+  private async preBindFailed(pod: KObject, message: string): Promise<void> {
+    const key = objectKey(pod);
+    this.opts.log.warn({ pod: key, err: message }, 'volume binding failed; retrying');
+    this.opts.recorder.record(pod, 'Warning', 'FailedScheduling', message);
+    try {
+      await this.markUnschedulable(pod, 'SchedulerError', message);
+    } catch (err) {
+      this.opts.log.warn({ pod: key, err: String(err) }, 'could not write PodScheduled');
+    }
+    this.requeue(key, message);
+  }
+
+  private requeue(key: string, why: string): void {
+    this.unschedulable.set(key, why);
   }
 
   private async markUnschedulable(pod: KObject, reason: string, message: string): Promise<void> {
     const conds = ((pod.status as { conditions?: { type: string; status: string; message?: string }[] } | undefined)?.conditions ?? []);
     const cur = conds.find((c) => c.type === 'PodScheduled');
     if (cur && cur.status === 'False' && cur.message === message) return;
-    const condition = { type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), reason, message };
+    const condition = { type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: new Date(this.clock.now()).toISOString().replace(/\.\d+Z$/, 'Z'), reason, message };
     try {
       await this.opts.client.patch(PODS, pod.metadata.namespace ?? '', pod.metadata.name ?? '', 'strategic', { status: { conditions: [condition] } }, 'status');
     } catch (err) {
       if (!(err instanceof ApiError && err.code === 404)) throw err;
     }
   }
+}
+
+/** isPodUpdated: anything changed but resourceVersion, generation, status, managedFields and finalizers. */
+function podUpdated(old: KObject, cur: KObject): boolean {
+  const strip = (p: KObject): string => {
+    const { resourceVersion: _rv, generation: _g, managedFields: _mf, finalizers: _f, ...meta } = p.metadata;
+    const { status: _s, metadata: _m, ...rest } = p;
+    return JSON.stringify([meta, rest]);
+  };
+  return strip(old) !== strip(cur);
 }
 
 function nodeShape(n: KObject): string {
