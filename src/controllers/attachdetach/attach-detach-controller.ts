@@ -26,8 +26,8 @@ import type { Informer } from '../../client/informer.js';
 import { NODES, PODS, PVCS, PVS, VOLUMEATTACHMENTS } from '../../client/resources.js';
 import type { EventRecorder } from '../../client/event-recorder.js';
 import { ApiError } from '../../machinery/errors.js';
-import { Controller } from '../../controller/controller.js';
-import type { ControllerContext, RunnableController } from '../../controller/context.js';
+import { QueueController } from '../../controller/queue-controller.js';
+import type { ControllerContext } from '../../controller/context.js';
 import { isPodTerminal, nodeNameOf } from '../../controller/pod-state.js';
 import { OUT_OF_SERVICE_TAINT } from '../../api/fencing.js';
 import { attacherOf, attachmentName, singleNode, uniqueVolumeName, type PVShape } from '../../api/storage.js';
@@ -58,10 +58,8 @@ function volumesInUse(node: KObject): string[] {
   return ((node.status as { volumesInUse?: string[] } | undefined)?.volumesInUse) ?? [];
 }
 
-export class AttachDetachController implements RunnableController {
-  readonly name = 'attachdetach-controller';
+export class AttachDetachController extends QueueController {
   private readonly ctx: ControllerContext;
-  private readonly controller: Controller;
   private readonly pods: Informer;
   private readonly nodes: Informer;
   private readonly claims: Informer;
@@ -72,8 +70,8 @@ export class AttachDetachController implements RunnableController {
   private readonly reported = new Map<string, string>();
 
   constructor(ctx: ControllerContext) {
+    super('attachdetach-controller', ctx);
     this.ctx = ctx;
-    this.controller = new Controller({ name: this.name, reconcile: (k) => this.sync(k), clock: ctx.clock, log: ctx.log });
     this.recorder = ctx.recorder(this.name);
     this.pods = ctx.informers.for(PODS);
     this.nodes = ctx.informers.for(NODES);
@@ -110,16 +108,8 @@ export class AttachDetachController implements RunnableController {
     this.nodes.on({ add: node, update: node, delete: node });
   }
 
-  start(): void {
-    this.controller.start();
-  }
-
-  stop(): Promise<void> {
-    return this.controller.stop();
-  }
-
-  idle(): Promise<void> {
-    return this.controller.idle();
+  protected reconcile(k: string): Promise<void> {
+    return this.sync(k);
   }
 
   private enqueueClaim(key: string): void {

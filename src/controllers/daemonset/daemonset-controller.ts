@@ -22,8 +22,9 @@ import type { EventRecorder } from '../../client/event-recorder.js';
 import { objectKey, type Informer } from '../../client/informer.js';
 import { CONTROLLERREVISIONS, DAEMONSETS, NODES, PODS } from '../../client/resources.js';
 import { slowStartBatch } from '../../controller/batch.js';
-import { Controller, type ReconcileResult } from '../../controller/controller.js';
-import type { ControllerContext, RunnableController } from '../../controller/context.js';
+import type { ReconcileResult } from '../../controller/controller.js';
+import { QueueController } from '../../controller/queue-controller.js';
+import type { ControllerContext } from '../../controller/context.js';
 import { adoptionCheck, claimObjects } from '../../controller/claim.js';
 import { ownersSelecting, resolveControllerRef } from '../../controller/owners.js';
 import { controllerOf, controllerRef } from '../../controller/controller-ref.js';
@@ -56,11 +57,9 @@ export interface DaemonSetControllerOptions {
 
 type NodeToPods = Map<string, KObject[]>;
 
-export class DaemonSetController implements RunnableController {
-  readonly name = 'daemonset-controller';
+export class DaemonSetController extends QueueController {
   private readonly ctx: ControllerContext;
   private readonly log: Logger;
-  private readonly controller: Controller;
   private readonly expectations: Expectations;
   private readonly backoff: FailedPodBackoff;
   private lastBackoffGc = 0;
@@ -71,9 +70,9 @@ export class DaemonSetController implements RunnableController {
   private readonly recorder: EventRecorder;
 
   constructor(ctx: ControllerContext, opts: DaemonSetControllerOptions = {}) {
+    super('daemonset-controller', ctx);
     this.ctx = ctx;
     this.log = ctx.log.child({ controller: this.name });
-    this.controller = new Controller({ name: this.name, reconcile: (k) => this.sync(k), clock: ctx.clock, log: ctx.log });
     this.expectations = new Expectations(ctx.clock);
     this.backoff = opts.backoff ?? new FailedPodBackoff();
     this.recorder = ctx.recorder(this.name);
@@ -120,16 +119,8 @@ export class DaemonSetController implements RunnableController {
     });
   }
 
-  start(): void {
-    this.controller.start();
-  }
-
-  stop(): Promise<void> {
-    return this.controller.stop();
-  }
-
-  idle(): Promise<void> {
-    return this.controller.idle();
+  protected reconcile(k: string): Promise<ReconcileResult | void> {
+    return this.sync(k);
   }
 
   private forget(key: string): void {

@@ -18,8 +18,9 @@ import type { KObject } from '../../api/object.js';
 import type { EventRecorder } from '../../client/event-recorder.js';
 import { objectKey, type Informer } from '../../client/informer.js';
 import { DEPLOYMENTS, PODS, REPLICASETS } from '../../client/resources.js';
-import { Controller, type ReconcileResult } from '../../controller/controller.js';
-import type { ControllerContext, RunnableController } from '../../controller/context.js';
+import type { ReconcileResult } from '../../controller/controller.js';
+import { QueueController } from '../../controller/queue-controller.js';
+import type { ControllerContext } from '../../controller/context.js';
 import { claimObjects } from '../../controller/claim.js';
 import { resolveControllerRef } from '../../controller/owners.js';
 import { controllerOf } from '../../controller/controller-ref.js';
@@ -33,18 +34,16 @@ import { rolloutRolling } from './rolling.js';
 import { checkPausedConditions, isScalingEvent, syncScaling, syncStatusOnly } from './scaling.js';
 import { specOf, statusOf, type Deployment } from './types.js';
 
-export class DeploymentController implements RunnableController {
-  readonly name = 'deployment-controller';
+export class DeploymentController extends QueueController {
   private readonly ctx: ControllerContext;
-  private readonly controller: Controller;
   private readonly dInformer: Informer;
   private readonly rsInformer: Informer;
   private readonly podInformer: Informer;
   private readonly recorder: EventRecorder;
 
   constructor(ctx: ControllerContext) {
+    super('deployment-controller', ctx);
     this.ctx = ctx;
-    this.controller = new Controller({ name: this.name, reconcile: (k) => this.sync(k), clock: ctx.clock, log: ctx.log });
     this.recorder = ctx.recorder(this.name);
     this.dInformer = ctx.informers.for(DEPLOYMENTS);
     this.rsInformer = ctx.informers.for(REPLICASETS);
@@ -65,16 +64,8 @@ export class DeploymentController implements RunnableController {
     });
   }
 
-  start(): void {
-    this.controller.start();
-  }
-
-  stop(): Promise<void> {
-    return this.controller.stop();
-  }
-
-  idle(): Promise<void> {
-    return this.controller.idle();
+  protected reconcile(k: string): Promise<ReconcileResult | void> {
+    return this.sync(k);
   }
 
   /** The Deployment controlling `obj`, if it still exists with that uid. */

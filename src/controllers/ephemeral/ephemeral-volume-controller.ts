@@ -10,8 +10,8 @@ import { objectKey } from '../../client/informer.js';
 import type { Informer } from '../../client/informer.js';
 import { PODS, PVCS } from '../../client/resources.js';
 import { ApiError } from '../../machinery/errors.js';
-import { Controller } from '../../controller/controller.js';
-import type { ControllerContext, RunnableController } from '../../controller/context.js';
+import { QueueController } from '../../controller/queue-controller.js';
+import type { ControllerContext } from '../../controller/context.js';
 import type { EventRecorder } from '../../client/event-recorder.js';
 
 interface EphemeralVolume {
@@ -19,17 +19,15 @@ interface EphemeralVolume {
   ephemeral?: { volumeClaimTemplate?: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: Record<string, unknown> } };
 }
 
-export class EphemeralVolumeController implements RunnableController {
-  readonly name = 'ephemeral-volume-controller';
+export class EphemeralVolumeController extends QueueController {
   private readonly ctx: ControllerContext;
-  private readonly controller: Controller;
   private readonly pods: Informer;
   private readonly claims: Informer;
   private readonly recorder: EventRecorder;
 
   constructor(ctx: ControllerContext) {
+    super('ephemeral-volume-controller', ctx);
     this.ctx = ctx;
-    this.controller = new Controller({ name: this.name, reconcile: (k) => this.sync(k), clock: ctx.clock, log: ctx.log });
     this.recorder = ctx.recorder(this.name);
     this.pods = ctx.informers.for(PODS);
     this.claims = ctx.informers.for(PVCS);
@@ -45,16 +43,8 @@ export class EphemeralVolumeController implements RunnableController {
     });
   }
 
-  start(): void {
-    this.controller.start();
-  }
-
-  stop(): Promise<void> {
-    return this.controller.stop();
-  }
-
-  idle(): Promise<void> {
-    return this.controller.idle();
+  protected reconcile(k: string): Promise<void> {
+    return this.sync(k);
   }
 
   private async sync(key: string): Promise<void> {

@@ -24,8 +24,8 @@ import type { Informer } from '../../client/informer.js';
 import { PVCS, PVS, STORAGECLASSES } from '../../client/resources.js';
 import type { EventRecorder } from '../../client/event-recorder.js';
 import { ApiError } from '../../machinery/errors.js';
-import { Controller } from '../../controller/controller.js';
-import type { ControllerContext, RunnableController } from '../../controller/context.js';
+import { QueueController } from '../../controller/queue-controller.js';
+import type { ControllerContext } from '../../controller/context.js';
 import { ANN_BETA_STORAGE_PROVISIONER, ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_PROVISIONED_BY, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER } from '../../api/storage.js';
 import { findMatchingVolume, preBoundTo, volumeMismatch, type ClaimRef } from '../../volumes/claim-match.js';
 
@@ -53,18 +53,16 @@ function rfc3339(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
-export class PersistentVolumeBinder implements RunnableController {
-  readonly name = 'persistentvolume-binder';
+export class PersistentVolumeBinder extends QueueController {
   private readonly ctx: ControllerContext;
-  private readonly controller: Controller;
   private readonly claims: Informer;
   private readonly volumes: Informer;
   private readonly classes: Informer;
   private readonly recorder: EventRecorder;
 
   constructor(ctx: ControllerContext) {
+    super('persistentvolume-binder', ctx);
     this.ctx = ctx;
-    this.controller = new Controller({ name: this.name, reconcile: (k) => (k.startsWith(CLAIM) ? this.syncClaim(k.slice(CLAIM.length)) : this.syncVolume(k.slice(VOLUME.length))), clock: ctx.clock, log: ctx.log });
     this.recorder = ctx.recorder('persistentvolume-controller');
     this.claims = ctx.informers.for(PVCS);
     this.claims.addIndex(BY_VOLUME_NAME, (c) => {
@@ -111,16 +109,8 @@ export class PersistentVolumeBinder implements RunnableController {
     this.classes.on({ add: () => this.enqueueUnboundClaims(), update: () => this.enqueueUnboundClaims() });
   }
 
-  start(): void {
-    this.controller.start();
-  }
-
-  stop(): Promise<void> {
-    return this.controller.stop();
-  }
-
-  idle(): Promise<void> {
-    return this.controller.idle();
+  protected reconcile(k: string): Promise<void> {
+    return (k.startsWith(CLAIM) ? this.syncClaim(k.slice(CLAIM.length)) : this.syncVolume(k.slice(VOLUME.length)));
   }
 
   private enqueueUnboundClaims(): void {

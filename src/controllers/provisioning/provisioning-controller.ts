@@ -24,8 +24,8 @@ import type { Informer } from '../../client/informer.js';
 import { PVCS, PVS, STORAGECLASSES, VOLUMEATTACHMENTS } from '../../client/resources.js';
 import type { EventRecorder } from '../../client/event-recorder.js';
 import { ApiError } from '../../machinery/errors.js';
-import { Controller } from '../../controller/controller.js';
-import type { ControllerContext, RunnableController } from '../../controller/context.js';
+import { QueueController } from '../../controller/queue-controller.js';
+import type { ControllerContext } from '../../controller/context.js';
 import { ANN_BETA_STORAGE_PROVISIONER, ANN_PROVISIONED_BY, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER, ATTR_PATH, FINALIZER_PROVISIONER, backingPathOf } from '../../api/storage.js';
 import type { Provisioner } from '../../volumes/provisioner.js';
 import { HOSTNAME_LABEL } from '../../volumes/local-provisioner.js';
@@ -59,19 +59,16 @@ function hasFinalizer(pv: KObject): boolean {
 const CLAIM = 'c/';
 const VOLUME = 'v/';
 
-export class ProvisioningController implements RunnableController {
-  readonly name: string;
+export class ProvisioningController extends QueueController {
   private readonly ctx: ControllerContext;
-  private readonly controller: Controller;
   private readonly claims: Informer;
   private readonly volumes: Informer;
   private readonly classes: Informer;
   private readonly recorder: EventRecorder;
 
   constructor(ctx: ControllerContext, private readonly provisioner: Provisioner) {
+    super(`provisioner-${provisioner.name.replace(/[^a-z0-9]+/g, '-')}`, ctx);
     this.ctx = ctx;
-    this.name = `provisioner-${provisioner.name.replace(/[^a-z0-9]+/g, '-')}`;
-    this.controller = new Controller({ name: this.name, reconcile: (k) => (k.startsWith(CLAIM) ? this.syncClaim(k.slice(CLAIM.length)) : this.syncVolume(k.slice(VOLUME.length))), clock: ctx.clock, log: ctx.log });
     // Events come from the provisioner, as the external provisioner's do (source component = its name).
     this.recorder = ctx.recorder(provisioner.name);
     this.claims = ctx.informers.for(PVCS);
@@ -90,16 +87,8 @@ export class ProvisioningController implements RunnableController {
     ctx.informers.for(VOLUMEATTACHMENTS).on({ delete: (va) => this.controller.enqueue(VOLUME + ((va.spec as { source?: { persistentVolumeName?: string } } | undefined)?.source?.persistentVolumeName ?? '')) });
   }
 
-  start(): void {
-    this.controller.start();
-  }
-
-  stop(): Promise<void> {
-    return this.controller.stop();
-  }
-
-  idle(): Promise<void> {
-    return this.controller.idle();
+  protected reconcile(k: string): Promise<void> {
+    return (k.startsWith(CLAIM) ? this.syncClaim(k.slice(CLAIM.length)) : this.syncVolume(k.slice(VOLUME.length)));
   }
 
   private async syncClaim(key: string): Promise<void> {

@@ -21,8 +21,9 @@ import type { EventRecorder } from '../../client/event-recorder.js';
 import { ApiError } from '../../machinery/errors.js';
 import { selectorFromLabelSelector, type LabelSelectorJson } from '../../machinery/labels/selector.js';
 import { slowStartBatch } from '../../controller/batch.js';
-import { Controller, type ReconcileResult } from '../../controller/controller.js';
-import type { ControllerContext, RunnableController } from '../../controller/context.js';
+import type { ReconcileResult } from '../../controller/controller.js';
+import { QueueController } from '../../controller/queue-controller.js';
+import type { ControllerContext } from '../../controller/context.js';
 import { claimObjects } from '../../controller/claim.js';
 import { ownersSelecting, resolveControllerRef } from '../../controller/owners.js';
 import { controllerOf, controllerRef } from '../../controller/controller-ref.js';
@@ -47,18 +48,16 @@ function specOf(rs: KObject): RsSpec {
   return (rs.spec ?? {}) as RsSpec;
 }
 
-export class ReplicaSetController implements RunnableController {
-  readonly name = 'replicaset-controller';
+export class ReplicaSetController extends QueueController {
   private readonly ctx: ControllerContext;
-  private readonly controller: Controller;
   private readonly expectations: Expectations;
   private readonly rsInformer: Informer;
   private readonly podInformer: Informer;
   private readonly recorder: EventRecorder;
 
   constructor(ctx: ControllerContext) {
+    super('replicaset-controller', ctx);
     this.ctx = ctx;
-    this.controller = new Controller({ name: this.name, reconcile: (k) => this.sync(k), clock: ctx.clock, log: ctx.log });
     this.expectations = new Expectations(ctx.clock);
     this.recorder = ctx.recorder(this.name);
     this.rsInformer = ctx.informers.for(REPLICASETS);
@@ -78,16 +77,8 @@ export class ReplicaSetController implements RunnableController {
     });
   }
 
-  start(): void {
-    this.controller.start();
-  }
-
-  stop(): Promise<void> {
-    return this.controller.stop();
-  }
-
-  idle(): Promise<void> {
-    return this.controller.idle();
+  protected reconcile(k: string): Promise<ReconcileResult | void> {
+    return this.sync(k);
   }
 
   /** The ReplicaSet that controls `pod`, if it still exists with that uid. */

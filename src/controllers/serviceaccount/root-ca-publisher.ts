@@ -14,8 +14,8 @@
 import type { KObject } from '../../api/object.js';
 import type { Informer } from '../../client/informer.js';
 import { CONFIGMAPS, NAMESPACES } from '../../client/resources.js';
-import { Controller } from '../../controller/controller.js';
-import type { ControllerContext, RunnableController } from '../../controller/context.js';
+import { QueueController } from '../../controller/queue-controller.js';
+import type { ControllerContext } from '../../controller/context.js';
 import { namespaceRefused } from './serviceaccounts-controller.js';
 
 export const ROOT_CA_CONFIGMAP = 'kube-root-ca.crt';
@@ -36,17 +36,15 @@ function sameData(data: unknown, want: Record<string, string>): boolean {
   return keys.length === Object.keys(want).length && keys.every((k) => have[k] === want[k]);
 }
 
-export class RootCaPublisher implements RunnableController {
-  readonly name = 'root-ca-cert-publisher';
+export class RootCaPublisher extends QueueController {
   private readonly ctx: ControllerContext;
-  private readonly controller: Controller;
   private readonly configMaps: Informer;
   private readonly rootCa: string;
 
   constructor(ctx: ControllerContext, o: RootCaPublisherOptions) {
+    super('root-ca-cert-publisher', ctx);
     this.ctx = ctx;
     this.rootCa = o.rootCaPem;
-    this.controller = new Controller({ name: this.name, reconcile: (k) => this.sync(k), clock: ctx.clock, log: ctx.log });
     this.configMaps = ctx.informers.for(CONFIGMAPS);
     const namespaces = ctx.informers.for(NAMESPACES);
     namespaces.on({
@@ -61,16 +59,8 @@ export class RootCaPublisher implements RunnableController {
     this.configMaps.on({ update: configMap, delete: configMap });
   }
 
-  start(): void {
-    this.controller.start();
-  }
-
-  stop(): Promise<void> {
-    return this.controller.stop();
-  }
-
-  idle(): Promise<void> {
-    return this.controller.idle();
+  protected reconcile(k: string): Promise<void> {
+    return this.sync(k);
   }
 
   private async sync(namespace: string): Promise<void> {

@@ -11,8 +11,8 @@
 import type { KObject } from '../../api/object.js';
 import type { Informer } from '../../client/informer.js';
 import { NAMESPACES, SERVICEACCOUNTS } from '../../client/resources.js';
-import { Controller } from '../../controller/controller.js';
-import type { ControllerContext, RunnableController } from '../../controller/context.js';
+import { QueueController } from '../../controller/queue-controller.js';
+import type { ControllerContext } from '../../controller/context.js';
 import { ApiError } from '../../machinery/errors.js';
 
 /** The accounts every namespace gets (ServiceAccountsControllerOptions.ServiceAccounts' default). */
@@ -32,16 +32,14 @@ export function namespaceRefused(err: unknown): boolean {
   return err.code === 403 && (err.details?.causes ?? []).some((c) => c.reason === 'NamespaceTerminating');
 }
 
-export class ServiceAccountsController implements RunnableController {
-  readonly name = 'serviceaccount-controller';
+export class ServiceAccountsController extends QueueController {
   private readonly ctx: ControllerContext;
-  private readonly controller: Controller;
   private readonly namespaces: Informer;
   private readonly accounts: Informer;
 
   constructor(ctx: ControllerContext) {
+    super('serviceaccount-controller', ctx);
     this.ctx = ctx;
-    this.controller = new Controller({ name: this.name, reconcile: (k) => this.sync(k), clock: ctx.clock, log: ctx.log });
     this.namespaces = ctx.informers.for(NAMESPACES);
     this.accounts = ctx.informers.for(SERVICEACCOUNTS);
     const namespace = (ns: KObject): void => this.controller.enqueue(ns.metadata.name ?? '');
@@ -53,16 +51,8 @@ export class ServiceAccountsController implements RunnableController {
     });
   }
 
-  start(): void {
-    this.controller.start();
-  }
-
-  stop(): Promise<void> {
-    return this.controller.stop();
-  }
-
-  idle(): Promise<void> {
-    return this.controller.idle();
+  protected reconcile(k: string): Promise<void> {
+    return this.sync(k);
   }
 
   private async sync(namespace: string): Promise<void> {

@@ -18,8 +18,9 @@ import type { KObject } from '../../api/object.js';
 import type { EventRecorder } from '../../client/event-recorder.js';
 import { objectKey, type Informer } from '../../client/informer.js';
 import { CONTROLLERREVISIONS, PODS, PVCS, STATEFULSETS } from '../../client/resources.js';
-import { Controller, type ReconcileResult } from '../../controller/controller.js';
-import type { ControllerContext, RunnableController } from '../../controller/context.js';
+import type { ReconcileResult } from '../../controller/controller.js';
+import { QueueController } from '../../controller/queue-controller.js';
+import type { ControllerContext } from '../../controller/context.js';
 import { adoptionCheck, claimObjects } from '../../controller/claim.js';
 import { ownersSelecting, resolveControllerRef } from '../../controller/owners.js';
 import { controllerOf, controllerRef } from '../../controller/controller-ref.js';
@@ -39,11 +40,9 @@ export interface StatefulSetControllerOptions {
   maxUnavailableStatefulSet?: boolean;
 }
 
-export class StatefulSetController implements RunnableController {
-  readonly name = 'statefulset-controller';
+export class StatefulSetController extends QueueController {
   private readonly ctx: ControllerContext;
   private readonly opts: StatefulSetControllerOptions;
-  private readonly controller: Controller;
   private readonly sets: Informer;
   private readonly pods: Informer;
   private readonly history: ControllerHistory;
@@ -52,10 +51,10 @@ export class StatefulSetController implements RunnableController {
   private readonly log: Logger;
 
   constructor(ctx: ControllerContext, opts: StatefulSetControllerOptions = {}) {
+    super('statefulset-controller', ctx);
     this.ctx = ctx;
     this.opts = opts;
     this.log = ctx.log.child({ controller: this.name });
-    this.controller = new Controller({ name: this.name, reconcile: (k) => this.sync(k), clock: ctx.clock, log: ctx.log });
     this.recorder = ctx.recorder(this.name);
     this.sets = ctx.informers.for(STATEFULSETS);
     this.pods = ctx.informers.for(PODS);
@@ -73,16 +72,8 @@ export class StatefulSetController implements RunnableController {
     });
   }
 
-  start(): void {
-    this.controller.start();
-  }
-
-  stop(): Promise<void> {
-    return this.controller.stop();
-  }
-
-  idle(): Promise<void> {
-    return this.controller.idle();
+  protected reconcile(k: string): Promise<ReconcileResult | void> {
+    return this.sync(k);
   }
 
   /** The set `pod`'s controller reference names, if it still exists with that uid. */

@@ -30,8 +30,9 @@ import type { EventRecorder } from '../../client/event-recorder.js';
 import type { Informer } from '../../client/informer.js';
 import { objectKey } from '../../client/informer.js';
 import { NODES, PODS } from '../../client/resources.js';
-import { Controller, type ReconcileResult } from '../../controller/controller.js';
-import type { ControllerContext, RunnableController } from '../../controller/context.js';
+import type { ReconcileResult } from '../../controller/controller.js';
+import { QueueController } from '../../controller/queue-controller.js';
+import type { ControllerContext } from '../../controller/context.js';
 import { nodeNameOf } from '../../controller/pod-state.js';
 import type { Logger } from '../../lib/log/log.js';
 import { ApiError } from '../../machinery/errors.js';
@@ -71,10 +72,8 @@ function podRef(key: string, uid: string): KObject {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { ...splitKey(key), uid } };
 }
 
-export class TaintEvictionController implements RunnableController {
-  readonly name = 'taint-eviction-controller';
+export class TaintEvictionController extends QueueController {
   private readonly ctx: ControllerContext;
-  private readonly controller: Controller;
   private readonly log: Logger;
   private readonly recorder: EventRecorder;
   private readonly pods: Informer;
@@ -87,9 +86,9 @@ export class TaintEvictionController implements RunnableController {
   private readonly evicting = new Map<string, string>();
 
   constructor(ctx: ControllerContext) {
+    super('taint-eviction-controller', ctx);
     this.ctx = ctx;
     this.log = ctx.log.child({ controller: this.name });
-    this.controller = new Controller({ name: this.name, reconcile: (k) => this.sync(k), clock: ctx.clock, log: ctx.log });
     this.recorder = ctx.recorder(this.name);
     this.pods = ctx.informers.for(PODS);
     this.nodes = ctx.informers.for(NODES);
@@ -117,16 +116,8 @@ export class TaintEvictionController implements RunnableController {
     });
   }
 
-  start(): void {
-    this.controller.start();
-  }
-
-  stop(): Promise<void> {
-    return this.controller.stop();
-  }
-
-  idle(): Promise<void> {
-    return this.controller.idle();
+  protected reconcile(k: string): Promise<ReconcileResult | void> {
+    return this.sync(k);
   }
 
   /** Records the node's NoExecute taints (keeping when each started) and, if they changed, looks at its pods again. */

@@ -7,19 +7,17 @@ import type { KObject } from '../../api/object.js';
 import type { Informer } from '../../client/informer.js';
 import { PVS } from '../../client/resources.js';
 import { ApiError } from '../../machinery/errors.js';
-import { Controller } from '../../controller/controller.js';
-import type { ControllerContext, RunnableController } from '../../controller/context.js';
+import { QueueController } from '../../controller/queue-controller.js';
+import type { ControllerContext } from '../../controller/context.js';
 import { FINALIZER_PV_PROTECTION } from '../../api/storage.js';
 
-export class PvProtectionController implements RunnableController {
-  readonly name = 'pv-protection-controller';
+export class PvProtectionController extends QueueController {
   private readonly ctx: ControllerContext;
-  private readonly controller: Controller;
   private readonly volumes: Informer;
 
   constructor(ctx: ControllerContext) {
+    super('pv-protection-controller', ctx);
     this.ctx = ctx;
-    this.controller = new Controller({ name: this.name, reconcile: (k) => this.sync(k), clock: ctx.clock, log: ctx.log });
     this.volumes = ctx.informers.for(PVS);
     const volume = (pv: KObject): void => {
       if (pv.metadata.deletionTimestamp) this.controller.enqueue(pv.metadata.name ?? '');
@@ -27,16 +25,8 @@ export class PvProtectionController implements RunnableController {
     this.volumes.on({ add: volume, update: volume });
   }
 
-  start(): void {
-    this.controller.start();
-  }
-
-  stop(): Promise<void> {
-    return this.controller.stop();
-  }
-
-  idle(): Promise<void> {
-    return this.controller.idle();
+  protected reconcile(k: string): Promise<void> {
+    return this.sync(k);
   }
 
   private async sync(name: string): Promise<void> {

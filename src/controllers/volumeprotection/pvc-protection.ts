@@ -13,8 +13,8 @@ import { objectKey } from '../../client/informer.js';
 import type { Informer } from '../../client/informer.js';
 import { PODS, PVCS } from '../../client/resources.js';
 import { ApiError } from '../../machinery/errors.js';
-import { Controller } from '../../controller/controller.js';
-import type { ControllerContext, RunnableController } from '../../controller/context.js';
+import { QueueController } from '../../controller/queue-controller.js';
+import type { ControllerContext } from '../../controller/context.js';
 import { BY_NAMESPACE } from '../../controller/informers.js';
 import { isPodTerminal } from '../../controller/pod-state.js';
 import { FINALIZER_PVC_PROTECTION } from '../../api/storage.js';
@@ -60,16 +60,14 @@ export function podUsesClaim(pod: KObject, claim: KObject): boolean {
   return false;
 }
 
-export class PvcProtectionController implements RunnableController {
-  readonly name = 'pvc-protection-controller';
+export class PvcProtectionController extends QueueController {
   private readonly ctx: ControllerContext;
-  private readonly controller: Controller;
   private readonly claims: Informer;
   private readonly pods: Informer;
 
   constructor(ctx: ControllerContext) {
+    super('pvc-protection-controller', ctx);
     this.ctx = ctx;
-    this.controller = new Controller({ name: this.name, reconcile: (k) => this.sync(k), clock: ctx.clock, log: ctx.log });
     this.claims = ctx.informers.for(PVCS);
     this.pods = ctx.informers.for(PODS);
     const claim = (c: KObject): void => {
@@ -86,16 +84,8 @@ export class PvcProtectionController implements RunnableController {
     this.pods.on({ update: pod, delete: pod });
   }
 
-  start(): void {
-    this.controller.start();
-  }
-
-  stop(): Promise<void> {
-    return this.controller.stop();
-  }
-
-  idle(): Promise<void> {
-    return this.controller.idle();
+  protected reconcile(k: string): Promise<void> {
+    return this.sync(k);
   }
 
   private async sync(key: string): Promise<void> {
