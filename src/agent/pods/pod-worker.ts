@@ -437,6 +437,10 @@ export class PodWorker {
 
   /** Called by the agent for every container exit the runtime reports. */
   containerExited(info: ContainerInfo): void {
+    // A main container (or a sidecar) that exits makes the pod unready now: the node's service proxy
+    // stops sending it connections before the restart and the status write that follow.
+    const spec = this.pod?.spec as PodSpec | undefined;
+    if (spec?.containers.some((c) => c.name === info.name) || spec?.initContainers?.some((c) => c.name === info.name && c.restartPolicy === 'Always')) this.readyNow = false;
     this.probes.get(info.id)?.stop();
     this.probes.delete(info.id);
     this.startedSeen.delete(info.id);

@@ -26,6 +26,10 @@ export function splice(client: net.Socket, upstream: net.Socket, onClosed: () =>
   upstream.on('error', onError(client));
   client.once('close', closed);
   upstream.once('close', closed);
+  // No Nagle on either leg: a response written in pieces (headers, then body) would otherwise wait for
+  // the peer's delayed ACK on every keep-alive request (measured: p99 48 ms instead of 4 ms).
+  client.setNoDelay(true);
+  upstream.setNoDelay(true);
   // pipe() ends its destination when its source ends: that is the half-close.
   client.pipe(upstream);
   upstream.pipe(client);
