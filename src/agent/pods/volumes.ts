@@ -9,10 +9,9 @@
 import { chmod, lstat, mkdir, readlink, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
 import type { KObject } from '../../api/object.js';
-import { formatMap } from './env.js';
 import type { Container, KeyToPath, PodSpec, Volume } from './pod-types.js';
 import type { Mount } from '../runtime/runtime.js';
-import { prepareProjected, type ProjectedTokenSource } from './projected-volume.js';
+import { downwardValue, prepareProjected, type ProjectedTokenSource } from './projected-volume.js';
 
 export class VolumeError extends Error {
   constructor(
@@ -136,19 +135,7 @@ export async function prepareVolume(v: Volume, src: VolumeSources): Promise<Prep
     const p = join(base, 'downward-api', v.name);
     const files = new Map<string, { data: Buffer; mode: number }>();
     for (const it of v.downwardAPI.items ?? []) {
-      const fp = it.fieldRef?.fieldPath ?? '';
-      const md = src.pod.metadata;
-      let value: string;
-      if (fp === 'metadata.labels') value = formatMap(md.labels);
-      else if (fp === 'metadata.annotations') value = formatMap(md.annotations);
-      else if (fp === 'metadata.name') value = md.name ?? '';
-      else if (fp === 'metadata.namespace') value = md.namespace ?? '';
-      else if (fp === 'metadata.uid') value = md.uid ?? '';
-      else {
-        const m = /^metadata\.(labels|annotations)\['(.*)'\]$/.exec(fp);
-        if (!m) throw new VolumeError(v.name, `unsupported downwardAPI fieldPath: ${fp}`);
-        value = (m[1] === 'labels' ? md.labels : md.annotations)?.[m[2] ?? ''] ?? '';
-      }
+      const value = downwardValue(src.pod, it.fieldRef?.fieldPath ?? '', v.name);
       files.set(normalize(it.path), { data: Buffer.from(value, 'utf8'), mode: v.downwardAPI.defaultMode ?? 0o644 });
     }
     await writeAtomicDir(p, files);
