@@ -8,7 +8,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startHale, type HaleProcess } from '../support/hale-process.js';
 import { rawClient, type RawClient } from '../support/raw-client.js';
@@ -43,6 +43,8 @@ describe('node credentials on hale server', () => {
   });
   after(async () => {
     await hale?.stop();
+    // After the restart the second server does not own the dir it was given: remove it here.
+    if (hale) await rm(hale.dataDir, { recursive: true, force: true });
   });
 
   it('the join secret registers node "a" and gets its token', async () => {
