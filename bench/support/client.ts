@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 
 export interface BenchClient {
+  /** a PATCH body is sent as a merge patch */
   call(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }>;
   stream(path: string, onLine: (line: string) => void): { close(): void; ready: Promise<void> };
   destroy(): void;
@@ -27,7 +28,7 @@ export function benchClient(kubeconfigPath: string, sockets: number): BenchClien
         const text = body === undefined ? undefined : JSON.stringify(body);
         const headers: Record<string, string | number> = { authorization: auth, accept: 'application/json' };
         if (text !== undefined) {
-          headers['content-type'] = 'application/json';
+          headers['content-type'] = method === 'PATCH' ? 'application/merge-patch+json' : 'application/json';
           headers['content-length'] = Buffer.byteLength(text);
         }
         const req = request({ host: base.hostname, port: base.port, path, method, headers, agent }, (res) => {

@@ -15,7 +15,7 @@ export const OUT_OF_SERVICE_TAINT = 'node.kubernetes.io/out-of-service';
  */
 export const ANNOTATION_FENCING_ARMED = 'hale.dev/fencing-armed';
 /** On a Node: a simulated node (`hale sim`); not a member for fencing's quorum. */
-export const LABEL_SIMULATED = 'hale.dev/simulated';
+export const LABEL_SIMULATED = 'hale/simulated';
 /** On a node's Lease, with every armed renewal: the member names the agent counts its grant majority over (docs/fencing.md rule 7). */
 export const ANNOTATION_MEMBERS = 'hale.dev/members';
 /** On a node's Lease: ms left, at the renewal's send time, of the latest grant the agent gave a peer (rule 9). */

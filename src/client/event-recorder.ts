@@ -1,7 +1,9 @@
 // Records core/v1 Events the way client-go's recorder does for the kubelet:
 // source {component, host}, name `<object>.<hex nanoseconds>`, and repeats of
 // the same (object, type, reason, message) folded into one Event whose count
-// and lastTimestamp rise. Recording never throws and never blocks the caller:
+// and lastTimestamp rise; similar events (same object, type and reason, ten
+// different messages within ten minutes) are combined as client-go combines
+// them (event-aggregator.ts). Recording never throws and never blocks the caller:
 // a failed post is logged, because an unreachable API server must not stop a
 // container from being restarted.
 
@@ -11,6 +13,7 @@ import { EVENTS } from './resources.js';
 import type { Clock } from '../lib/clock/clock.js';
 import type { Logger } from '../lib/log/log.js';
 import { ApiError } from '../machinery/errors.js';
+import { EventAggregator } from './event-aggregator.js';
 
 export interface EventSource {
   component: string;
@@ -37,10 +40,12 @@ const MAX_REMEMBERED = 4096;
 export class EventRecorder {
   private readonly opts: EventRecorderOptions;
   private readonly seen = new Map<string, Folded>();
+  private readonly aggregator: EventAggregator;
   private chain: Promise<void> = Promise.resolve();
 
   constructor(opts: EventRecorderOptions) {
     this.opts = opts;
+    this.aggregator = new EventAggregator(opts.clock);
   }
 
   /** `fieldPath` names a container: `spec.containers{name}` / `spec.initContainers{name}`. */
@@ -57,13 +62,15 @@ export class EventRecorder {
 
   private async post(obj: KObject, type: EventType, reason: string, message: string, fieldPath?: string): Promise<void> {
     const namespace = obj.metadata.namespace || 'default';
-    const key = [obj.metadata.uid, fieldPath ?? '', type, reason, message].join('\u0000');
+    const agg = this.aggregator.observe([obj.kind, namespace, obj.metadata.name, obj.metadata.uid, type, reason].join('\u0000'), message);
+    message = agg.message;
+    const key = [obj.metadata.uid, fieldPath ?? '', type, reason, agg.foldKey].join('\u0000');
     const now = new Date(this.opts.clock.now()).toISOString().replace(/\.\d+Z$/, 'Z');
     const folded = this.seen.get(key);
     if (folded) {
       folded.count++;
       try {
-        await this.opts.client.patch(EVENTS, folded.namespace, folded.name, 'merge', { count: folded.count, lastTimestamp: now });
+        await this.opts.client.patch(EVENTS, folded.namespace, folded.name, 'merge', { count: folded.count, lastTimestamp: now, message });
         return;
       } catch (err) {
         // The folded event expired (event TTL) or was deleted: record it afresh.

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { KObject } from '../api/object.js';
 import { reject, type FilterPlugin } from './framework.js';
-import { schedulePod, type ScheduleOptions } from './schedule.js';
+import { numFeasibleNodesToFind, schedulePod, type ScheduleOptions } from './schedule.js';
 import { Snapshot } from './snapshot.js';
 import { node, pod, scriptedRandom, threeNodes, type PodOptions } from './testing/fixtures.js';
 
@@ -70,7 +70,7 @@ test('the winning score is the weighted sum of the plugin scores', () => {
   const s = new Snapshot([node('n1', { cpu: '1', memory: '1000Mi' })], []);
   const r = schedulePod(pod('p'), s);
   // least allocated: cpu (1000−100)·100/1000 = 90, memory (1000−200)·100/1000 = 80 → 85
-  assert.deepEqual(r, { ok: true, nodeName: 'n1', score: 300 + 85 + 100 });
+  assert.deepEqual(r, { ok: true, nodeName: 'n1', score: 300 + 85 + 100, processed: 1 });
 });
 
 test('PreferNoSchedule taints only lower the score', () => {
@@ -177,4 +177,26 @@ test('an assumed pod counts at once; forgetting it frees the room again', () => 
   assert.equal(schedulePod(pod('b', { cpu: '600m' }), s).ok, false);
   assert.ok(s.forget('default/a'));
   assert.equal(schedulePod(pod('b', { cpu: '600m' }), s).ok, true);
+});
+
+test('numFeasibleNodesToFind is kube-scheduler\'s adaptive percentage', () => {
+  assert.equal(numFeasibleNodesToFind(50), 50);
+  assert.equal(numFeasibleNodesToFind(100), 100);
+  assert.equal(numFeasibleNodesToFind(500), 230); // 46 %
+  assert.equal(numFeasibleNodesToFind(1000), 420); // 42 %
+  assert.equal(numFeasibleNodesToFind(5000), 500); // 10 %
+  assert.equal(numFeasibleNodesToFind(10000), 500); // 5 %
+  assert.equal(numFeasibleNodesToFind(150, 10), 100);
+});
+
+test('with 100+ nodes Filter stops after enough feasible nodes, starting at startIndex; an unfit pod still sees every node', () => {
+  const nodes = Array.from({ length: 300 }, (_, i) => node(`n${String(i).padStart(3, '0')}`));
+  const s = new Snapshot(nodes, []);
+  const r = schedulePod(pod('p'), s, { startIndex: 250 });
+  assert.ok(r.ok);
+  assert.equal(r.processed, numFeasibleNodesToFind(300));
+  const huge = pod('big', { cpu: '1000' });
+  const f = schedulePod(huge, s, { startIndex: 250 });
+  assert.ok(!f.ok);
+  assert.match(f.message, /^0\/300 nodes are available: 300 Insufficient cpu/);
 });

@@ -13,9 +13,14 @@
 // NodeResourcesBalancedAllocation 1. (ImageLocality is left out: hale's nodes
 // report no images, on which it scores every node 0.)
 //
-// Differences from kube-scheduler, on purpose: every node is evaluated
-// (Kubernetes samples a percentage of nodes in clusters over 100 nodes), and
-// nothing is preempted (see failure-message.ts for what the message says).
+// Like kube-scheduler, in clusters of 100 nodes or more the Filter phase stops
+// once it found numFeasibleNodesToFind feasible nodes (adaptive
+// percentageOfNodesToScore: 50 % − nodes/125, at least 5 %, at least 100
+// nodes), starting where the previous attempt stopped (`startIndex`; the
+// result says how many nodes it processed). A pod that fits nowhere is
+// still checked against every node, so failure messages count them all.
+//
+// Differences from kube-scheduler, on purpose: nothing is preempted (see failure-message.ts for what the message says).
 // Call it only for pods without spec.nodeName whose scheduler is this one and
 // that are not gated (supported-fields.ts). Pure and synchronous: nothing is
 // written, the snapshot is only read.
@@ -54,6 +59,23 @@ export interface ScheduleOptions {
   defaultSpreadSelector?: DefaultSpreadSelector;
   /** More filters (volumes, …), run after NodeResourcesFit as Kubernetes' volume plugins are. */
   extraFilters?: readonly FilterPlugin[];
+  /** where in the node list Filter starts (kube-scheduler's nextStartNodeIndex); default 0 */
+  startIndex?: number;
+  /** KubeSchedulerConfiguration percentageOfNodesToScore; default 0 (adaptive) */
+  percentageOfNodesToScore?: number;
+}
+
+/** kube-scheduler's minFeasibleNodesToFind and minFeasibleNodesPercentageToFind. */
+export const MIN_FEASIBLE_NODES_TO_FIND = 100;
+export const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
+
+/** How many feasible nodes the Filter phase looks for among `all` nodes (numFeasibleNodesToFind). */
+export function numFeasibleNodesToFind(all: number, percentageOfNodesToScore = 0): number {
+  if (all < MIN_FEASIBLE_NODES_TO_FIND) return all;
+  let percentage = percentageOfNodesToScore;
+  if (percentage === 0) percentage = Math.max(MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND, 50 - Math.trunc(all / 125));
+  const n = Math.trunc((all * percentage) / 100);
+  return Math.max(n, MIN_FEASIBLE_NODES_TO_FIND);
 }
 
 interface ResolvedScheduleOptions {
@@ -63,7 +85,7 @@ interface ResolvedScheduleOptions {
 }
 
 export type ScheduleResult =
-  | { ok: true; nodeName: string; score: number }
+  | { ok: true; nodeName: string; score: number; /** nodes the Filter phase went through */ processed: number }
   | {
       ok: false;
       /** the PodScheduled condition / FailedScheduling event message */
@@ -153,8 +175,12 @@ export function schedulePod(pod: KObject, snapshot: Snapshot, opts: ScheduleOpti
 
     const statuses = new Map<string, Rejection>();
     const feasible: NodeInfo[] = [];
-    for (const node of nodes) {
-      if (pre.names && !pre.names.has(node.name)) continue;
+    const candidates = pre.names ? nodes.filter((n) => pre.names?.has(n.name)) : nodes;
+    const want = numFeasibleNodesToFind(candidates.length, opts.percentageOfNodesToScore ?? 0);
+    const start = candidates.length ? Math.abs(Math.trunc(opts.startIndex ?? 0)) % candidates.length : 0;
+    let processed = 0;
+    for (; processed < candidates.length && feasible.length < want; processed++) {
+      const node = candidates[(start + processed) % candidates.length]!;
       let rejected: Rejection | undefined;
       for (const check of pre.checks) {
         rejected = check(node);
@@ -183,7 +209,7 @@ export function schedulePod(pod: KObject, snapshot: Snapshot, opts: ScheduleOpti
     const best = Math.max(...totals);
     const tied = feasible.filter((_, i) => totals[i] === best);
     const pick = tied[Math.min(tied.length - 1, Math.floor(o.random() * tied.length))] ?? tied[0]!;
-    return { ok: true, nodeName: pick.name, score: best };
+    return { ok: true, nodeName: pick.name, score: best, processed };
   } catch (err) {
     if (err instanceof SchedulingError) return { ok: false, message: err.message, reasons: {}, unschedulable: false };
     throw err;

@@ -24,7 +24,7 @@ import type { ResourceInfo } from '../../api/resources.js';
 import { ApiError } from '../../machinery/errors.js';
 import { systemContext } from './context.js';
 import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER } from './deletion.js';
-import { allObjects, ownerState, type Dependent } from './owners.js';
+import { allObjects, dependentsOf, ownerState, type Dependent } from './owners.js';
 import type { Registry } from './registry.js';
 
 export interface CascadeOptions {
@@ -42,19 +42,6 @@ export interface Cascade {
 function ignoreNotFound(err: unknown): void {
   if (err instanceof ApiError && err.code === 404) return;
   throw err;
-}
-
-/** uid → the objects that name it as an owner, from one scan of the cache. */
-function ownerIndex(registry: Registry): Map<string, Dependent[]> {
-  const index = new Map<string, Dependent[]>();
-  for (const d of allObjects(registry.cache)) {
-    for (const ref of d.obj.metadata.ownerReferences ?? []) {
-      let list = index.get(ref.uid);
-      if (!list) index.set(ref.uid, (list = []));
-      list.push(d);
-    }
-  }
-  return index;
 }
 
 export function installCascade(registry: Registry, log: (msg: string, err: unknown) => void, opts: CascadeOptions = {}): Cascade {
@@ -95,7 +82,7 @@ export function installCascade(registry: Registry, log: (msg: string, err: unkno
     await registry.cache.waitFor(await registry.store.currentRevision());
   };
 
-  const dependents = (uid: string): Dependent[] => ownerIndex(registry).get(uid) ?? [];
+  const dependents = (uid: string): Dependent[] => dependentsOf(registry.cache, uid);
 
   const stripRef = async (d: Dependent, uid: string): Promise<void> => {
     const m = d.obj.metadata;
@@ -149,10 +136,9 @@ export function installCascade(registry: Registry, log: (msg: string, err: unkno
       return;
     }
     if (!finalizers.includes(FOREGROUND_FINALIZER)) return;
-    const index = ownerIndex(registry);
-    for (const d of index.get(uid) ?? []) {
+    for (const d of dependents(uid)) {
       if (d.obj.metadata.deletionTimestamp) continue;
-      await remove(d, (index.get(d.obj.metadata.uid ?? '')?.length ?? 0) > 0 ? 'Foreground' : 'Background');
+      await remove(d, dependents(d.obj.metadata.uid ?? '').length > 0 ? 'Foreground' : 'Background');
     }
     await catchUp();
     const blocking = dependents(uid).filter((d) => d.obj.metadata.ownerReferences?.some((o) => o.uid === uid && o.blockOwnerDeletion === true));

@@ -2,9 +2,9 @@
 // (registry/cascade.ts): the dependents of an owner uid, and what became of
 // each owner a dependent names.
 //
-// Dependents are found by scanning the cache: O(objects) per call, acceptable
-// until the garbage collector controller keeps an owner index. Callers wait
-// for the cache to reach the revision they reason about before scanning.
+// Dependents come from the watch cache's owner index (O(dependents) per
+// call). Callers wait for the cache to reach the revision they reason about
+// before asking.
 
 import type { KObject, OwnerReference } from '../../api/object.js';
 import { findKind, RESOURCES, type ResourceInfo } from '../../api/resources.js';
@@ -25,9 +25,7 @@ export function dependentsOf(cache: WatchCache, uid: string): Dependent[] {
     const sr = storageResource(r);
     if (seen.has(sr)) continue;
     seen.add(sr);
-    for (const e of cache.resource(sr).items.values()) {
-      if (e.obj.metadata.ownerReferences?.some((o) => o.uid === uid)) out.push({ r, obj: e.obj });
-    }
+    for (const e of cache.resource(sr).dependentsOf(uid)) out.push({ r, obj: e.obj });
   }
   return out;
 }

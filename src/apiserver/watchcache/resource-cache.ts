@@ -5,7 +5,9 @@
 // Invariants: `items` equals the store's state at the cache's global
 // revision; every event with revision > `windowStart` for this resource is in
 // `history` (so a watch from rv >= windowStart can be replayed with no gap);
-// watchers receive events synchronously, in revision order.
+// watchers receive events synchronously, in revision order; `byOwner` files
+// every item under each owner uid it names (the garbage collector's graph:
+// an owner's dependents without a scan of every object).
 
 import type { KObject } from '../../api/object.js';
 
@@ -69,6 +71,7 @@ export class ResourceCache {
   /** revision of the last event applied to this resource */
   lastChange = 0;
   readonly watchers = new Set<CacheWatcher>();
+  private readonly byOwner = new Map<string, Set<string>>();
 
   constructor(name: string, opts: { capacity: number; startRevision: number }) {
     this.name = name;
@@ -79,7 +82,11 @@ export class ResourceCache {
   /** Replace the whole state (initial load or re-list), invalidating old history. */
   reset(entries: CacheEntry[], revision: number): void {
     this.items.clear();
-    for (const e of entries) this.items.set(e.key, e);
+    this.byOwner.clear();
+    for (const e of entries) {
+      this.items.set(e.key, e);
+      this.fileOwners(e, true);
+    }
     this.sorted = null;
     this.history = [];
     this.head = 0;
@@ -88,16 +95,44 @@ export class ResourceCache {
   }
 
   apply(ev: CacheEvent): void {
+    const old = this.items.get(ev.entry.key);
+    if (old) this.fileOwners(old, false);
     if (ev.type === 'DELETED') {
       this.items.delete(ev.entry.key);
       this.sorted = null;
     } else {
-      if (!this.items.has(ev.entry.key)) this.sorted = null;
+      if (!old) this.sorted = null;
       this.items.set(ev.entry.key, ev.entry);
+      this.fileOwners(ev.entry, true);
     }
     this.lastChange = ev.rev;
     this.record(ev);
     for (const w of this.watchers) w.event(ev);
+  }
+
+  /** The items that name `uid` in their ownerReferences. */
+  dependentsOf(uid: string): CacheEntry[] {
+    const keys = this.byOwner.get(uid);
+    if (!keys) return [];
+    const out: CacheEntry[] = [];
+    for (const k of keys) {
+      const e = this.items.get(k);
+      if (e) out.push(e);
+    }
+    return out;
+  }
+
+  private fileOwners(e: CacheEntry, add: boolean): void {
+    for (const ref of e.obj.metadata.ownerReferences ?? []) {
+      let keys = this.byOwner.get(ref.uid);
+      if (add) {
+        if (!keys) this.byOwner.set(ref.uid, (keys = new Set()));
+        keys.add(e.key);
+      } else if (keys) {
+        keys.delete(e.key);
+        if (keys.size === 0) this.byOwner.delete(ref.uid);
+      }
+    }
   }
 
   private record(ev: CacheEvent): void {

@@ -22,6 +22,8 @@ export interface HttpClientOptions {
   /** per-request timeout for non-watch calls, default 30 s */
   timeoutMs?: number;
   userAgent?: string;
+  /** a keep-alive pool shared with other clients (hale sim: thousands of node identities, one pool); default: the client's own */
+  agent?: Agent;
 }
 
 const PATCH_TYPES: Record<PatchType, string> = {
@@ -33,20 +35,22 @@ const PATCH_TYPES: Record<PatchType, string> = {
 export class HttpClient implements ApiClient {
   private readonly base: URL;
   private readonly agent: Agent;
+  private readonly ownAgent: boolean;
   private readonly token: string;
   private readonly timeoutMs: number;
   private readonly userAgent: string;
 
   constructor(opts: HttpClientOptions) {
     this.base = new URL(opts.server);
-    this.agent = new Agent({ keepAlive: true, ca: opts.caPem, maxSockets: 16 });
+    this.ownAgent = !opts.agent;
+    this.agent = opts.agent ?? new Agent({ keepAlive: true, ca: opts.caPem, maxSockets: 16 });
     this.token = opts.token;
     this.timeoutMs = opts.timeoutMs ?? 30_000;
     this.userAgent = opts.userAgent ?? 'hale';
   }
 
   close(): void {
-    this.agent.destroy();
+    if (this.ownAgent) this.agent.destroy();
   }
 
   get(r: ResourceInfo, namespace: string, name: string, subresource?: string): Promise<KObject> {

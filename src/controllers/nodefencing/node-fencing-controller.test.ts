@@ -150,7 +150,7 @@ test('a node whose agent did not arm fencing with its last renewal is never fenc
 test('simulated nodes are not members of the quorum', async () => {
   await withFencing({}, async (b, c) => {
     for (const n of ['a', 'b']) await addNode(b, n);
-    for (const n of ['s1', 's2', 's3']) await addNode(b, n, { 'hale.dev/simulated': 'true' });
+    for (const n of ['s1', 's2', 's3']) await addNode(b, n, { 'hale/simulated': 'true' });
     await b.client.create(PODS, 'default', pod('on-a'));
     await b.setPodStatus('default', 'on-a', { phase: 'Running', ready: true, nodeName: 'a' });
     await healthyPhase(b, c, ['a', 'b', 's1', 's2', 's3']);

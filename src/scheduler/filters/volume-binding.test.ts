@@ -16,7 +16,7 @@ import { findPodVolumes, getPodVolumeClaims, type VolumeLookup } from '../volume
 import { claim, claimVolumes, lookupOf, storageClass, volume } from '../volumes/testing.js';
 import { volumeBindingFilter } from './volume-binding.js';
 
-const snapshot = new Snapshot([node('n1', { labels: { zone: 'a' } }), node('n2', { labels: { zone: 'b' } }), node('sim', { labels: { 'hale.dev/simulated': 'true', zone: 'a' } })], []);
+const snapshot = new Snapshot([node('n1', { labels: { zone: 'a' } }), node('n2', { labels: { zone: 'b' } }), node('sim', { labels: { 'hale/simulated': 'true', zone: 'a' } })], []);
 const classes = [
   storageClass('local', 'hale/local', 'WaitForFirstConsumer'),
   storageClass('shared', 'hale/shared', 'Immediate'),

@@ -11,7 +11,7 @@
 //
 // hale's own rule on top (hale's provisioners, not Kubernetes'): `hale/local`
 // keeps data in a directory on the node, so it cannot provision on a
-// simulated node (label hale.dev/simulated=true).
+// simulated node (label hale/simulated=true).
 //
 // What is written once a node is chosen (Reserve / PreBind) is
 // loop/volume-binder.ts's job; this plugin only reads.
