@@ -31,3 +31,18 @@ export function buildFilter(r: ResourceInfo, query: URLSearchParams, extra?: Obj
   if (filters.length === 1) return filters[0]!;
   return (o) => filters.every((f) => f(o));
 }
+
+/** Fields the watch cache indexes, per resource key (watchcache/watch-cache.ts). */
+const INDEXED_FIELDS: Readonly<Record<string, readonly string[]>> = { pods: ['spec.nodeName'] };
+
+/** The indexed field=value the request's field selector requires, if any (the list then reads only those objects). */
+export function exactIndexedField(r: ResourceInfo, query: URLSearchParams): { field: string; value: string } | undefined {
+  const fs = query.get('fieldSelector') ?? '';
+  if (fs.trim() === '') return undefined;
+  const sel = parseFieldSelector(fs);
+  for (const field of INDEXED_FIELDS[resourceKey(r)] ?? []) {
+    const value = sel.requiresExactMatch(field);
+    if (value !== undefined) return { field, value };
+  }
+  return undefined;
+}

@@ -16,7 +16,7 @@ import { addWarnings, sendJson } from '../respond.js';
 import type { RequestContext } from '../registry/context.js';
 import type { Registry } from '../registry/registry.js';
 import { listObjects } from '../registry/list.js';
-import { buildFilter } from '../selection.js';
+import { buildFilter, exactIndexedField } from '../selection.js';
 import { serveWatch } from '../watch-stream.js';
 import { dryRunOf, deleteOptionsOf, int64Param } from './params.js';
 import { sendList, sendObject, tableOf, includeObjectOf } from './render.js';
@@ -54,6 +54,7 @@ export async function handleResource(o: { deps: ResourceHandlerDeps; req: Incomi
         req: {
           namespace: ns,
           filter: buildFilter(r, query),
+          exactField: exactIndexedField(r, query),
           limit: Math.max(0, int64Param(query, 'limit') ?? 0),
           continueToken: query.get('continue') ?? '',
           resourceVersion: query.get('resourceVersion') ?? '',

@@ -4,6 +4,7 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import type { KObject } from '../../api/object.js';
 import { findResource } from '../../api/resources.js';
 import { ApiError } from '../../machinery/errors.js';
 import { systemContext } from './context.js';
@@ -78,5 +79,34 @@ describe('list edges', () => {
 
   it('a malformed resourceVersion is 400', async () => {
     for (const rv of ['abc', '1.5', '-1', '1e3']) assert.equal((await status(list({ resourceVersion: rv }))).code, 400);
+  });
+});
+
+describe('pods listed by spec.nodeName come from the field index', () => {
+  let t: TestRegistry;
+  const pods = findResource('', 'v1', 'pods')!;
+  before(async () => {
+    t = await openTestRegistry();
+    for (const [name, node] of [['a', 'n1'], ['b', 'n2'], ['c', 'n1'], ['d', ''], ['e', 'n1']] as const) {
+      await t.registry.create(pods, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { ...(node ? { nodeName: node } : {}), containers: [{ name: 'c', image: 'x' }] } }, systemContext('test'));
+    }
+  });
+  after(async () => {
+    await t.close();
+  });
+
+  it('returns the same objects, in key order, paged, as the full scan', async () => {
+    const onN1 = (o: KObject): boolean => (o.spec as { nodeName?: string }).nodeName === 'n1';
+    const req: ListRequest = { namespace: '', filter: onN1, limit: 2, continueToken: '', resourceVersion: '', resourceVersionMatch: '', exactField: { field: 'spec.nodeName', value: 'n1' } };
+    const first = await listObjects({ store: t.store, cache: t.cache, resource: pods, req });
+    assert.deepEqual(first.entries.map((e) => e.obj.metadata.name), ['a', 'c']);
+    const second = await listObjects({ store: t.store, cache: t.cache, resource: pods, req: { ...req, continueToken: first.continueToken! } });
+    assert.deepEqual(second.entries.map((e) => e.obj.metadata.name), ['e']);
+    const unbound = await listObjects({ store: t.store, cache: t.cache, resource: pods, req: { ...req, limit: 0, filter: (o) => !(o.spec as { nodeName?: string }).nodeName, exactField: { field: 'spec.nodeName', value: '' } } });
+    assert.deepEqual(unbound.entries.map((e) => e.obj.metadata.name), ['d']);
+    // a new pod is filed at once
+    await t.registry.create(pods, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'b2' }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'x' }] } }, systemContext('test'));
+    const after = await listObjects({ store: t.store, cache: t.cache, resource: pods, req: { ...req, limit: 0 } });
+    assert.deepEqual(after.entries.map((e) => e.obj.metadata.name), ['a', 'b2', 'c', 'e']);
   });
 });

@@ -26,6 +26,8 @@ export interface ListRequest {
   continueToken: string;
   resourceVersion: string;
   resourceVersionMatch: string;
+  /** a field=value the filter requires (from the field selector): served from the cache's field index when there is one */
+  exactField?: { field: string; value: string };
 }
 
 export interface ListPage {
@@ -85,7 +87,7 @@ export async function listObjects(opts: { store: Store; cache: WatchCache; resou
     const tok = decodeToken(req.continueToken);
     const startKey = prefix + tok.start;
     if (rc.lastChange <= tok.rv && cache.revision >= tok.rv) {
-      return pageFromCache({ cache, resource, prefix, startKey, limit, filter: req.filter, rv: tok.rv });
+      return pageFromCache({ cache, resource, prefix, startKey, limit, filter: req.filter, rv: tok.rv, exactField: req.exactField });
     }
     // No server issues a token ahead of the store: this one was made up.
     if (tok.rv > (await store.currentRevision())) throw invalidToken('incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
@@ -111,12 +113,13 @@ export async function listObjects(opts: { store: Store; cache: WatchCache; resou
     const ok = await cache.waitFor(want, 3000);
     if (!ok) throw tooLargeResourceVersion(want, cache.revision);
   }
-  return pageFromCache({ cache, resource, prefix, startKey: prefix, limit, filter: req.filter, rv: cache.revision });
+  return pageFromCache({ cache, resource, prefix, startKey: prefix, limit, filter: req.filter, rv: cache.revision, exactField: req.exactField });
 }
 
-function pageFromCache(o: { cache: WatchCache; resource: ResourceInfo; prefix: string; startKey: string; limit: number; filter: ObjectFilter; rv: number }): ListPage {
+function pageFromCache(o: { cache: WatchCache; resource: ResourceInfo; prefix: string; startKey: string; limit: number; filter: ObjectFilter; rv: number; exactField?: { field: string; value: string } | undefined }): ListPage {
   const rc = o.cache.resource(storageResource(o.resource));
-  const { keys, start, end } = rc.keyRange(o.prefix, o.startKey);
+  const indexed = o.exactField ? rc.keysWithField(o.exactField.field, o.exactField.value) : undefined;
+  const { keys, start, end } = indexed ? rangeOf(indexed, o.prefix, o.startKey) : rc.keyRange(o.prefix, o.startKey);
   const entries: CacheEntry[] = [];
   for (let i = start; i < end; i++) {
     const e = rc.items.get(keys[i]!);
@@ -129,6 +132,22 @@ function pageFromCache(o: { cache: WatchCache; resource: ResourceInfo; prefix: s
     entries.push(e);
   }
   return { entries, resourceVersion: String(o.rv) };
+}
+
+/** The index range of sorted `keys` under `prefix` that are >= `from`. */
+function rangeOf(keys: readonly string[], prefix: string, from: string): { keys: readonly string[]; start: number; end: number } {
+  const lowerBound = (x: string): number => {
+    let lo = 0;
+    let hi = keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (keys[mid]! < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const start = lowerBound(from < prefix ? prefix : from);
+  return { keys, start, end: Math.max(start, lowerBound(prefix + '\uffff')) };
 }
 
 export const ALL: ObjectFilter = () => true;

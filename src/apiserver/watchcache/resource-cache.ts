@@ -7,7 +7,9 @@
 // `history` (so a watch from rv >= windowStart can be replayed with no gap);
 // watchers receive events synchronously, in revision order; `byOwner` files
 // every item under each owner uid it names (the garbage collector's graph:
-// an owner's dependents without a scan of every object).
+// an owner's dependents without a scan of every object); field indexes
+// (pods by spec.nodeName, as the cacher indexes them) file every item under
+// its value, so a kubelet's list of its pods does not read every pod.
 
 import type { KObject } from '../../api/object.js';
 
@@ -59,6 +61,17 @@ export function leaveEntry(ev: CacheEvent): CacheEntry {
   return e;
 }
 
+function fileUnder(map: Map<string, Set<string>>, value: string, key: string, add: boolean): void {
+  let keys = map.get(value);
+  if (add) {
+    if (!keys) map.set(value, (keys = new Set()));
+    keys.add(key);
+  } else if (keys) {
+    keys.delete(key);
+    if (keys.size === 0) map.delete(value);
+  }
+}
+
 export class ResourceCache {
   readonly name: string;
   readonly items = new Map<string, CacheEntry>();
@@ -72,6 +85,7 @@ export class ResourceCache {
   lastChange = 0;
   readonly watchers = new Set<CacheWatcher>();
   private readonly byOwner = new Map<string, Set<string>>();
+  private readonly fieldIndexes = new Map<string, { fn: (obj: KObject) => string; map: Map<string, Set<string>> }>();
 
   constructor(name: string, opts: { capacity: number; startRevision: number }) {
     this.name = name;
@@ -83,9 +97,10 @@ export class ResourceCache {
   reset(entries: CacheEntry[], revision: number): void {
     this.items.clear();
     this.byOwner.clear();
+    for (const idx of this.fieldIndexes.values()) idx.map.clear();
     for (const e of entries) {
       this.items.set(e.key, e);
-      this.fileOwners(e, true);
+      this.fileIndexes(e, true);
     }
     this.sorted = null;
     this.history = [];
@@ -96,14 +111,14 @@ export class ResourceCache {
 
   apply(ev: CacheEvent): void {
     const old = this.items.get(ev.entry.key);
-    if (old) this.fileOwners(old, false);
+    if (old) this.fileIndexes(old, false);
     if (ev.type === 'DELETED') {
       this.items.delete(ev.entry.key);
       this.sorted = null;
     } else {
       if (!old) this.sorted = null;
       this.items.set(ev.entry.key, ev.entry);
-      this.fileOwners(ev.entry, true);
+      this.fileIndexes(ev.entry, true);
     }
     this.lastChange = ev.rev;
     this.record(ev);
@@ -122,7 +137,27 @@ export class ResourceCache {
     return out;
   }
 
-  private fileOwners(e: CacheEntry, add: boolean): void {
+  /** Files every item under `fn(obj)` for field `field`; lists that require field=value read only those. */
+  addFieldIndex(field: string, fn: (obj: KObject) => string): void {
+    if (this.fieldIndexes.has(field)) return;
+    const idx = { fn, map: new Map<string, Set<string>>() };
+    this.fieldIndexes.set(field, idx);
+    for (const e of this.items.values()) fileUnder(idx.map, fn(e.obj), e.key, true);
+  }
+
+  hasFieldIndex(field: string): boolean {
+    return this.fieldIndexes.has(field);
+  }
+
+  /** The keys of items whose `field` is `value`, sorted; undefined when the field has no index. */
+  keysWithField(field: string, value: string): string[] | undefined {
+    const idx = this.fieldIndexes.get(field);
+    if (!idx) return undefined;
+    return [...(idx.map.get(value) ?? [])].sort();
+  }
+
+  private fileIndexes(e: CacheEntry, add: boolean): void {
+    for (const idx of this.fieldIndexes.values()) fileUnder(idx.map, idx.fn(e.obj), e.key, add);
     for (const ref of e.obj.metadata.ownerReferences ?? []) {
       let keys = this.byOwner.get(ref.uid);
       if (add) {

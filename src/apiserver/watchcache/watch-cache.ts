@@ -50,6 +50,8 @@ export class WatchCache {
     if (!rc) {
       // A resource seen for the first time has had no events since the floor: its window starts there.
       rc = new ResourceCache(name, { capacity: this.capacity, startRevision: this.floor });
+      // The cacher's one index: pods by node (every kubelet lists and watches its own).
+      if (name === 'pods') rc.addFieldIndex('spec.nodeName', (o) => String((o.spec as { nodeName?: unknown } | undefined)?.nodeName ?? ''));
       this.resources.set(name, rc);
     }
     return rc;
