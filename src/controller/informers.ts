@@ -1,8 +1,9 @@
 // One informer per resource, shared by every controller of the process (the
 // shared informer factory): a pod is cached once however many controllers
 // read pods. Each informer carries two indexes controllers need to stay
-// cheap at 150,000 pods: `namespace` and `controller` (the uid of the
-// object's controller owner).
+// cheap at 150,000 pods: `namespace`, `controller` (the uid of the
+// object's controller owner) and `orphans` (the namespace of objects without
+// a controller: what a controller may adopt).
 
 import type { ResourceInfo } from '../api/resources.js';
 import type { ApiClient } from '../client/api-client.js';
@@ -12,6 +13,7 @@ import { controllerOf } from './controller-ref.js';
 
 export const BY_NAMESPACE = 'namespace';
 export const BY_CONTROLLER = 'controller';
+export const BY_ORPHAN_NAMESPACE = 'orphans';
 
 export class SharedInformers {
   private readonly informers = new Map<string, Informer>();
@@ -34,6 +36,7 @@ export class SharedInformers {
       const ref = controllerOf(o);
       return ref ? [ref.uid] : [];
     });
+    inf.addIndex(BY_ORPHAN_NAMESPACE, (o) => (controllerOf(o) ? [] : [o.metadata.namespace ?? '']));
     this.informers.set(key, inf);
     if (this.abort) this.runs.push(inf.run(this.abort.signal));
     return inf;

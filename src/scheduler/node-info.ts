@@ -39,6 +39,10 @@ export interface NodeInfo {
   readonly nonZeroMemory: number;
   /** every pod bound or assumed to this node that is not terminal, terminating ones included */
   readonly pods: readonly PodInfo[];
+  /** those of `pods` with any (anti-)affinity term (kube-scheduler's PodsWithAffinity) */
+  readonly podsWithAffinity: readonly PodInfo[];
+  /** those of `pods` with a required anti-affinity term (PodsWithRequiredAntiAffinity) */
+  readonly podsWithRequiredAntiAffinity: readonly PodInfo[];
   readonly usedPorts: { conflicts(p: HostPort): boolean };
 }
 
@@ -70,6 +74,8 @@ export class NodeEntry implements NodeInfo {
   readonly usedPorts = new HostPortSet();
   private readonly podsByKey = new Map<string, PodInfo>();
   private podList: readonly PodInfo[] | undefined;
+  private affinityList: readonly PodInfo[] | undefined;
+  private antiAffinityList: readonly PodInfo[] | undefined;
 
   constructor(name: string) {
     this.name = name;
@@ -78,6 +84,18 @@ export class NodeEntry implements NodeInfo {
   get pods(): readonly PodInfo[] {
     this.podList ??= Object.freeze([...this.podsByKey.values()]);
     return this.podList;
+  }
+
+  get podsWithAffinity(): readonly PodInfo[] {
+    this.affinityList ??= Object.freeze(
+      this.pods.filter((p) => p.requiredAffinityTerms.length || p.requiredAntiAffinityTerms.length || p.preferredAffinityTerms.length || p.preferredAntiAffinityTerms.length),
+    );
+    return this.affinityList;
+  }
+
+  get podsWithRequiredAntiAffinity(): readonly PodInfo[] {
+    this.antiAffinityList ??= Object.freeze(this.pods.filter((p) => p.requiredAntiAffinityTerms.length > 0));
+    return this.antiAffinityList;
   }
 
   get isEmpty(): boolean {
@@ -121,6 +139,8 @@ export class NodeEntry implements NodeInfo {
 
   private account(p: PodInfo, sign: 1 | -1): void {
     this.podList = undefined;
+    this.affinityList = undefined;
+    this.antiAffinityList = undefined;
     addResource(this.requested, p.requests, sign);
     this.nonZeroMilliCPU += sign * p.nonZeroMilliCPU;
     this.nonZeroMemory += sign * p.nonZeroMemory;

@@ -28,7 +28,7 @@ import { claimObjects } from '../../controller/claim.js';
 import { ownersSelecting, resolveControllerRef } from '../../controller/owners.js';
 import { controllerOf, controllerRef } from '../../controller/controller-ref.js';
 import { Expectations } from '../../controller/expectations.js';
-import { BY_CONTROLLER, BY_NAMESPACE } from '../../controller/informers.js';
+import { BY_CONTROLLER, BY_ORPHAN_NAMESPACE } from '../../controller/informers.js';
 import { isPodActive, isPodReady, msUntilAvailable } from '../../controller/pod-state.js';
 import { podFromTemplate, type PodTemplate } from '../../controller/pod-template.js';
 import { rankForDeletion } from './rank.js';
@@ -142,7 +142,8 @@ export class ReplicaSetController extends QueueController {
     const spec = specOf(rs);
     const selector = selectorFromLabelSelector(spec.selector ?? { matchLabels: {} });
     const needsSync = this.expectations.satisfied(key);
-    const candidates = this.podInformer.byIndex(BY_NAMESPACE, rs.metadata.namespace ?? '').filter(isPodActive);
+    // Its own pods and the namespace's orphans: claiming ignores pods another controller owns.
+    const candidates = [...this.podInformer.byIndex(BY_CONTROLLER, rs.metadata.uid ?? ''), ...this.podInformer.byIndex(BY_ORPHAN_NAMESPACE, rs.metadata.namespace ?? '')].filter(isPodActive);
     const pods = await claimObjects({ client: this.ctx.client, owner: rs, ownerResource: REPLICASETS, childResource: PODS, candidates, matches: (p) => selector.matches(p.metadata.labels ?? {}) });
 
     let failure: ManageFailure | undefined;

@@ -30,13 +30,13 @@ export interface ManageFailure {
 
 export function calculateStatus(o: { rs: KObject; pods: readonly KObject[]; failure: ManageFailure | undefined; now: number }): ReplicaSetStatus {
   const spec = o.rs.spec as { minReadySeconds?: number; template?: { metadata?: { labels?: Record<string, string> } } };
-  const templateLabels = spec.template?.metadata?.labels ?? {};
+  const templateLabels = Object.entries(spec.template?.metadata?.labels ?? {});
   let fully = 0;
   let ready = 0;
   let available = 0;
   for (const p of o.pods) {
     const labels = p.metadata.labels ?? {};
-    if (Object.entries(templateLabels).every(([k, v]) => labels[k] === v)) fully++;
+    if (templateLabels.every(([k, v]) => labels[k] === v)) fully++;
     if (isPodReady(p)) {
       ready++;
       if (isPodAvailable(p, spec.minReadySeconds ?? 0, o.now)) available++;

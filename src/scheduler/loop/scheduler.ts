@@ -35,6 +35,9 @@ import { isSchedulingGated, schedulerNameMatches } from '../supported-fields.js'
 import type { WrittenVolumes } from '../volumes/bind-check.js';
 import { VolumeBinder } from './volume-binder.js';
 
+/** Binding cycles running at once before the scheduling loop waits for one to end. */
+const MAX_BINDS_IN_FLIGHT = 64;
+
 /** VolumeBindingArgs.bindTimeoutSeconds' default. */
 export const DEFAULT_BIND_TIMEOUT_MS = 600_000;
 
@@ -84,6 +87,8 @@ export class Scheduler {
   private readonly assumed = new Map<string, string>();
   /** nodes, bound and assumed pods, namespaces: updated per event */
   private readonly cache = new Snapshot();
+  /** binding cycles in flight */
+  private readonly binding = new Set<Promise<void>>();
   /** where the next attempt's Filter phase starts (kube-scheduler's nextStartNodeIndex) */
   private nextStartNodeIndex = 0;
   /** pods in PreBind, waiting for their claims: key → what was written */
@@ -267,7 +272,16 @@ export class Scheduler {
       return;
     }
     if (this.binder.allBound(pod)) {
-      await this.bind(pod, result.nodeName);
+      // The binding cycle runs beside the next scheduling attempts (kube-scheduler's binding goroutine):
+      // bind() assumes the pod on its node before its first await, so the next attempt already counts it.
+      const binding = this.bind(pod, result.nodeName)
+        .catch((err: unknown) => {
+          this.opts.log.warn({ pod: key, err: String(err) }, 'binding failed; retrying');
+          this.requeue(key, String(err));
+        })
+        .finally(() => this.binding.delete(binding));
+      this.binding.add(binding);
+      if (this.binding.size >= MAX_BINDS_IN_FLIGHT) await Promise.race(this.binding);
       return;
     }
     const node = snapshot.nodeInfo(result.nodeName);
