@@ -9,6 +9,7 @@ import { runDown } from './down-command.js';
 import { runAgent } from './agent-command.js';
 import { runUp } from './up-command.js';
 import { runNode } from './node-command.js';
+import { runSim } from './sim-command.js';
 import { defaultDataDir } from './data-dir.js';
 import { controllerFlags } from './controller-flags.js';
 
@@ -66,6 +67,29 @@ program
   .option('--host-mode', 'run pods without network/filesystem namespaces even as root')
   .action(async (o) => {
     await runAgent(o);
+  });
+
+program
+  .command('sim')
+  .description('run simulated nodes (like KWOK): they register, heartbeat, and move their pods through a lifecycle without running anything')
+  .requiredOption('--server <url>', 'the API server, e.g. https://127.0.0.1:6443')
+  .requiredOption('--token <token>', 'the join token from <server data-dir>/node-token')
+  .requiredOption('--nodes <n>', 'how many nodes to simulate')
+  .option('--prefix <name>', 'node names are <prefix>-<i>', 'sim')
+  .option('--first-index <i>', 'index of the first node', '0')
+  .option('--profile <dir>', 'a folder of lifecycle stages (default: the built-in profile)')
+  .option('--crash-probability <p>', 'probability that a running pod crashes (the pod-crash-random stage)')
+  .option('--lease-renew <seconds>', 'how often each node Lease is renewed (Kubernetes: 10)', '10')
+  .option('--lease-duration <seconds>', 'the node Lease duration (Kubernetes: 40)', '40')
+  .option('--node-cpu <n>', 'CPUs each node offers', '32')
+  .option('--node-memory <bytes>', 'memory each node offers', '256Gi')
+  .option('--node-pods <n>', 'pods each node takes', '110')
+  .option('--node-label <key=value>', 'extra node label (repeatable)', collect, [] as string[])
+  .option('--node-taint <key=value:Effect>', 'node taint (repeatable)', collect, [] as string[])
+  .option('--write-concurrency <n>', 'API writes in flight at once', '64')
+  .option('--delete-nodes-on-exit', 'delete the simulated Nodes when stopped')
+  .action(async (o) => {
+    await runSim(o);
   });
 
 const node = program.command('node').description('act on the extra local nodes of `hale up`: the built-in way to watch hale heal');

@@ -1,0 +1,29 @@
+// What the control plane costs at a given size: the server process's resident
+// memory (VmRSS, and its peak VmHWM) and the datastore's size on disk (the
+// SQLite file with its WAL).
+
+import { readFileSync, statSync } from 'node:fs';
+
+function statusKb(pid: number, field: string): number {
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : NaN;
+}
+
+export function rssMiB(pid: number): { rss: number; peak: number } {
+  return { rss: statusKb(pid, 'VmRSS') / 1024, peak: statusKb(pid, 'VmHWM') / 1024 };
+}
+
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw err;
+  }
+}
+
+/** MiB of the SQLite store under `dataDir` (state.db, -wal, -shm). */
+export function storeMiB(dataDir: string): number {
+  const db = `${dataDir}/state.db`;
+  return (sizeOf(db) + sizeOf(`${db}-wal`) + sizeOf(`${db}-shm`)) / 2 ** 20;
+}

@@ -1,0 +1,58 @@
+// bench/scale: the control plane at size, on simulated nodes (`hale sim`).
+// Steps (default 500 nodes / 10,000 pods → 1,000 / 30,000 → 5,000 /
+// 150,000; BENCH_SCALE_STEPS="500x10000,1000x30000" to choose): time until
+// every pod of one Deployment is Running and Ready and pods/s end to end; API
+// p50/p99 of common calls under the nodes' steady heartbeats; server memory
+// and store size; time to replace the pods of 10 nodes that stop heartbeating.
+// Prints the tables and rewrites the scale section of docs/benchmarks.md.
+
+import { machineLine } from '../support/machine.js';
+import { writeSection } from '../support/results.js';
+import { table } from '../support/stats.js';
+import { runScale, type ScaleStep, type StepResult } from './scenario.js';
+
+function parseSteps(text: string): ScaleStep[] {
+  return text.split(',').map((s) => {
+    const m = /^(\d+)x(\d+)$/.exec(s.trim());
+    if (!m) throw new Error(`BENCH_SCALE_STEPS: "${s}" is not <nodes>x<pods>`);
+    return { nodes: Number(m[1]), pods: Number(m[2]) };
+  });
+}
+
+function verdicts(results: StepResult[]): string[] {
+  const out: string[] = [];
+  const first = results[0];
+  if (first) out.push(`End to end, ${first.nodes} nodes / ${first.pods} pods: ${first.podsPerSecond.toFixed(0)} pods/s (target ≥ 1,000 pods/s: ${first.podsPerSecond >= 1000 ? 'met' : 'not met'})`);
+  const k = results.find((r) => r.nodes >= 1000 && r.pods >= 30_000);
+  if (k) {
+    const worst = Math.max(...k.api.filter((r) => r.op !== 'list nodes').map((r) => r.s.p99ms));
+    out.push(`${k.nodes} nodes / ${k.pods} pods: worst p99 of get/list-node-pods/create/patch ${worst.toFixed(0)} ms (target ≤ 1,000 ms: ${worst <= 1000 ? 'met' : 'not met'}), server RSS ${k.serverRssMiB.toFixed(0)} MiB (target ≤ 2,048 MiB: ${k.serverRssMiB <= 2048 ? 'met' : 'not met'})`);
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const steps = parseSteps(process.env.BENCH_SCALE_STEPS ?? '500x10000,1000x30000,5000x150000');
+  const started = Date.now();
+  const results = await runScale({ steps, failNodes: 10, latencySeconds: Number(process.env.BENCH_SECONDS ?? '5'), say: (l) => process.stdout.write(`  ${l}\n`) });
+  const sizes = table(
+    ['nodes', 'pods', 'all Ready s', 'pods/s', 'all bound s', 'server RSS MiB', 'server peak MiB', 'sim RSS MiB', 'store MiB', '10 nodes lost: pods', 'Ready elsewhere s'],
+    results.map((r) => [r.nodes, r.pods, r.rolloutSeconds, r.podsPerSecond, r.scheduledSeconds, r.serverRssMiB, r.serverPeakMiB, r.simRssMiB, r.storeMiB, r.replacedPods ?? '-', r.replaceSeconds ?? '-']),
+  );
+  const api = table(
+    ['nodes', 'pods', 'call', 'calls/s', 'median ms', 'p99 ms'],
+    results.flatMap((r) => r.api.map((a) => [r.nodes, r.pods, a.op, a.s.perSecond, a.s.p50ms, a.s.p99ms])),
+  );
+  const lines = verdicts(results);
+  process.stdout.write(`\n${sizes}\n\n${api}\n\n${lines.join('\n')}\n`);
+  const minutes = ((Date.now() - started) / 60_000).toFixed(0);
+  await writeSection(
+    'scale',
+    `## scale\n\n\`npm run bench:scale\` — ${machineLine()}; ${minutes} min. One \`hale server\` (SQLite) and simulated nodes in \`hale sim\` processes (Lease renewed every 10 s, duration 40 s, as Kubernetes), all on this machine; one Deployment scaled up step by step (pods request 10m CPU / 16Mi); the client (this process) counts pods from one watch. "Ready elsewhere": 10 nodes (the fullest) stop heartbeating; seconds until as many pods as the Deployment wants are Ready on other nodes — the node is declared Unknown after its 40 s lease, its pods evicted 2 s later (hale's default toleration).\n\n${sizes}\n\nAPI latency under the nodes' steady heartbeats (4 concurrent clients; list nodes with 2):\n\n${api}\n\n${lines.join('\n\n')}\n`,
+  );
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,155 @@
+// The scale scenario, shared by `npm run bench:scale` and the CI smoke test:
+// one `hale server` (SQLite), simulated nodes in `hale sim` child processes,
+// one Deployment. Each step adds nodes, scales the Deployment up and times it
+// until every pod is Running and Ready; then measures API latency under the
+// nodes' steady heartbeats, the server's memory and store size, and the time
+// until the pods of `failNodes` nodes whose heartbeat stopped are replaced
+// by Ready pods elsewhere (the nodes are revived afterwards).
+
+import { startHale, type HaleProcess } from '../../test/support/hale-process.js';
+import { benchClient, type BenchClient } from '../support/client.js';
+import { sleep, wallMs } from '../support/time.js';
+import { measureApi, type LatencyRow } from './api-latency.js';
+import { rssMiB, storeMiB } from './footprint.js';
+import { PodCensus } from './pod-census.js';
+import { startSim, type SimProcess } from '../../test/support/sim-process.js';
+
+export interface ScaleStep {
+  nodes: number;
+  pods: number;
+}
+
+export interface ScaleOptions {
+  steps: ScaleStep[];
+  /** nodes whose heartbeat is stopped per step; 0 skips the failure */
+  failNodes: number;
+  /** seconds per API latency row; 0 skips the latency measurement */
+  latencySeconds: number;
+  /** extra `hale sim` flags (the CI smoke shortens the leases) */
+  simArgs?: string[];
+  /** called with progress lines */
+  say?: (line: string) => void;
+}
+
+export interface StepResult {
+  nodes: number;
+  pods: number;
+  /** s from the scale-up to the last pod Ready */
+  rolloutSeconds: number;
+  /** new pods / rolloutSeconds */
+  podsPerSecond: number;
+  /** s from the scale-up until every pod was bound */
+  scheduledSeconds: number;
+  api: LatencyRow[];
+  serverRssMiB: number;
+  serverPeakMiB: number;
+  simRssMiB: number;
+  storeMiB: number;
+  /** s from stopping the heartbeats until the pods of those nodes were Ready elsewhere; undefined: not measured */
+  replaceSeconds?: number;
+  replacedPods?: number;
+}
+
+const NAMESPACE = 'scale';
+const DEPLOYMENT = 'scale';
+
+function deployment(replicas: number): unknown {
+  const labels = { app: DEPLOYMENT };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: DEPLOYMENT, namespace: NAMESPACE },
+    spec: {
+      replicas,
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'registry.example/app:1', resources: { requests: { cpu: '10m', memory: '16Mi' } } }] } },
+    },
+  };
+}
+
+async function must(c: BenchClient, method: string, path: string, body: unknown, ok: number[]): Promise<string> {
+  const r = await c.call(method, path, body);
+  if (!ok.includes(r.status)) throw new Error(`${method} ${path}: ${r.status} ${r.body.slice(0, 300)}`);
+  return r.body;
+}
+
+export async function runScale(o: ScaleOptions): Promise<StepResult[]> {
+  const say = o.say ?? (() => undefined);
+  // A /9 of /24s: 32,768 node ranges, enough for the 5,000-node envelope.
+  const hale: HaleProcess = await startHale({ args: ['--cluster-cidr', '10.128.0.0/9'], env: { NODE_OPTIONS: '--max-old-space-size=16384' } });
+  const sims: SimProcess[] = [];
+  const census = new PodCensus();
+  const c = benchClient(hale.kubeconfig, 8);
+  const results: StepResult[] = [];
+  try {
+    await must(c, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } }, [201]);
+    await census.start(c, NAMESPACE);
+    let nodes = 0;
+    let pods = 0;
+    for (const step of o.steps) {
+      if (step.nodes > nodes) {
+        const t = wallMs();
+        sims.push(await startSim({ url: hale.url, dataDir: hale.dataDir, nodes: step.nodes - nodes, prefix: 'sim', firstIndex: nodes, ...(o.simArgs ? { args: o.simArgs } : {}) }));
+        say(`${step.nodes - nodes} simulated nodes joined in ${((wallMs() - t) / 1000).toFixed(1)} s`);
+        nodes = step.nodes;
+      }
+      const t0 = wallMs();
+      if (pods === 0) await must(c, 'POST', `/apis/apps/v1/namespaces/${NAMESPACE}/deployments`, deployment(step.pods), [201]);
+      else await must(c, 'PATCH', `/apis/apps/v1/namespaces/${NAMESPACE}/deployments/${DEPLOYMENT}/scale`, { spec: { replicas: step.pods } }, [200]);
+      const timeout = Math.max(180_000, step.pods * 20);
+      const [tBound, tReady] = await Promise.all([
+        census.until(() => census.bound >= step.pods, timeout, `${step.pods} pods bound`),
+        census.until(() => census.ready >= step.pods, timeout, `${step.pods} pods Ready`),
+      ]);
+      const added = step.pods - pods;
+      pods = step.pods;
+      const rolloutSeconds = (tReady - t0) / 1000;
+      say(`${nodes} nodes / ${pods} pods: all Ready ${rolloutSeconds.toFixed(1)} s after the scale-up (${(added / rolloutSeconds).toFixed(0)} pods/s)`);
+      const result: StepResult = {
+        nodes,
+        pods,
+        rolloutSeconds,
+        podsPerSecond: added / rolloutSeconds,
+        scheduledSeconds: (tBound - t0) / 1000,
+        api: [],
+        serverRssMiB: NaN,
+        serverPeakMiB: NaN,
+        simRssMiB: NaN,
+        storeMiB: NaN,
+      };
+      const perNode = census.byNode();
+      if (o.latencySeconds > 0) {
+        await sleep(2000);
+        const podList = JSON.parse(await must(c, 'GET', `/api/v1/namespaces/${NAMESPACE}/pods?limit=500`, undefined, [200])) as { items: { metadata: { name: string } }[] };
+        result.api = await measureApi(c, { namespace: NAMESPACE, podNames: podList.items.map((p) => p.metadata.name), nodeNames: [...perNode.keys()], workers: 4, seconds: o.latencySeconds, tag: String(nodes) });
+        say(`API latency measured (${result.api.map((r) => `${r.op} p99 ${r.s.p99ms.toFixed(1)} ms`).join(', ')})`);
+      }
+      const mem = rssMiB(hale.proc.pid!);
+      result.serverRssMiB = mem.rss;
+      result.serverPeakMiB = mem.peak;
+      result.simRssMiB = sims.reduce((a, s) => a + rssMiB(s.pid).rss, 0);
+      result.storeMiB = storeMiB(hale.dataDir);
+      if (o.failNodes > 0) {
+        const victims = [...perNode.entries()].sort((a, b) => b[1] - a[1]).slice(0, o.failNodes).map(([n]) => n);
+        const lost = victims.reduce((a, n) => a + (perNode.get(n) ?? 0), 0);
+        const set = new Set(victims);
+        const t1 = wallMs();
+        await Promise.all(victims.map((n) => must(c, 'PATCH', `/api/v1/nodes/${n}`, { metadata: { annotations: { 'sim.hale.dev/heartbeat': 'stopped' } } }, [200])));
+        const tBack = await census.until(() => census.readyOutside(set) >= pods, 300_000, `the pods of ${victims.length} failed nodes Ready elsewhere`);
+        result.replaceSeconds = (tBack - t1) / 1000;
+        result.replacedPods = lost;
+        say(`${victims.length} nodes stopped heartbeating: their ${lost} pods Ready elsewhere after ${result.replaceSeconds.toFixed(1)} s`);
+        await Promise.all(victims.map((n) => must(c, 'PATCH', `/api/v1/nodes/${n}`, { metadata: { annotations: { 'sim.hale.dev/heartbeat': null } } }, [200])));
+        // The revived nodes delete their evicted pods; wait until only the Deployment's pods are left.
+        await census.until(() => census.size === pods, 300_000, 'the evicted pods gone');
+      }
+      results.push(result);
+    }
+  } finally {
+    census.stop();
+    c.destroy();
+    for (const s of sims) await s.stop();
+    await hale.stop();
+  }
+  return results;
+}

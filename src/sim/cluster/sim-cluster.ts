@@ -1,0 +1,204 @@
+// `hale sim`: N simulated nodes in one process (DESIGN.md; KWOK's idea, built
+// in). Start-up: pin the server's CA with the join token, obtain each node's
+// own credential, register the Nodes, then watch the sim's Nodes and every
+// scheduled pod, and start the heartbeats spread over one renewal interval so
+// 5,000 nodes do not renew in the same millisecond.
+//
+// Failure injection is by annotation, so kubectl drives it as well as code:
+//   sim.hale.dev/heartbeat=stopped on a Node   its heartbeat stops (a dead kubelet); remove it to revive
+//   sim.hale.dev/crash=true on a Pod           its containers crash (and crash-loop while annotated)
+// `stopHeartbeat`, `resumeHeartbeat` and `crashPods` write those annotations.
+
+import { Agent } from 'node:https';
+import type { KObject } from '../../api/object.js';
+import type { ApiClient } from '../../client/api-client.js';
+import { HttpClient } from '../../client/http/http-client.js';
+import { Informer } from '../../client/informer.js';
+import { NODES, PODS } from '../../client/resources.js';
+import { LABEL_SIMULATED } from '../../api/fencing.js';
+import { ApiError } from '../../machinery/errors.js';
+import { defaultProfileDir, loadProfile, withProbability, type Profile } from '../lifecycle/index.js';
+import { eachLimited } from './each-limited.js';
+import { PodDriver, BY_NODE } from './pod-driver.js';
+import { pinServer, simNodeToken } from './sim-credentials.js';
+import { SimNode } from './sim-node.js';
+import { resolveSimOptions, type ResolvedSimOptions, type SimOptions } from './sim-options.js';
+import { WriteLimit } from './write-limit.js';
+
+export const ANNOTATION_HEARTBEAT = 'sim.hale.dev/heartbeat';
+export const ANNOTATION_CRASH = 'sim.hale.dev/crash';
+export const CRASH_RANDOM_STAGE = 'pod-crash-random';
+
+/** The InternalIP of simulated node i: 100.64.0.0/10 (shared address space), never routed here. */
+export function simNodeIp(i: number): string {
+  const n = (0x64400000 + i + 1) >>> 0;
+  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+}
+
+export class SimCluster {
+  readonly nodes = new Map<string, SimNode>();
+  private readonly abort = new AbortController();
+  private runs: Promise<void>[] = [];
+  private agent: Agent | undefined;
+  private clients: HttpClient[] = [];
+  private driver: PodDriver | undefined;
+  private podInformer: Informer | undefined;
+  private readonly o: ResolvedSimOptions;
+
+  private constructor(o: ResolvedSimOptions) {
+    this.o = o;
+  }
+
+  static async start(opts: SimOptions): Promise<SimCluster> {
+    const sim = new SimCluster(resolveSimOptions(opts));
+    try {
+      await sim.boot();
+    } catch (err) {
+      await sim.stop();
+      throw err;
+    }
+    return sim;
+  }
+
+  get pods(): Informer {
+    if (!this.podInformer) throw new Error('the sim is not started');
+    return this.podInformer;
+  }
+
+  get stats(): { transitions: number; writeFailures: number; armed: number } {
+    return { transitions: this.driver?.transitions ?? 0, writeFailures: this.driver?.writeFailures ?? 0, armed: this.driver?.armedCount ?? 0 };
+  }
+
+  private async boot(): Promise<void> {
+    const o = this.o;
+    const log = o.log;
+    let profile: Profile = await loadProfile(o.profileDir ?? defaultProfileDir());
+    if (o.crashProbability !== undefined) profile = withProbability(profile, CRASH_RANDOM_STAGE, o.crashProbability);
+    const creds = await pinServer(o.server, o.token);
+    this.agent = new Agent({ keepAlive: true, ca: creds.caPem, maxSockets: Math.max(8, o.writeConcurrency) });
+    const names = Array.from({ length: o.nodes }, (_, i) => `${o.prefix}-${o.firstIndex + i}`);
+    const t0 = Date.now();
+    await eachLimited(names, 16, async (name, i) => {
+      const token = await simNodeToken(o.server, creds, name);
+      const client = this.client(token, `hale-sim/${name}`);
+      const node = new SimNode(name, simNodeIp(o.firstIndex + i), client, o, o.clock, log);
+      await node.register();
+      this.nodes.set(name, node);
+    });
+    log.info({ nodes: names.length, ms: Date.now() - t0 }, 'simulated nodes registered');
+
+    // One identity reads for the whole sim (the watches); each node writes as itself.
+    const reader: ApiClient = this.nodes.values().next().value?.api ?? this.client('', 'hale-sim');
+    const limit = new WriteLimit(o.writeConcurrency);
+    const pods = new Informer(reader, PODS, { fieldSelector: 'spec.nodeName!=', onError: (err) => log.warn({ err: String(err) }, 'pod watch: retrying') });
+    pods.addIndex(BY_NODE, (p) => [String((p.spec as { nodeName?: unknown } | undefined)?.nodeName ?? '')]);
+    this.podInformer = pods;
+    const driver = new PodDriver({ nodes: this.nodes, pods, profile, limit, clock: o.clock, log });
+    this.driver = driver;
+    pods.on({ add: (p) => driver.consider(p), update: (p) => driver.consider(p), delete: (p) => driver.forget(p) });
+    const nodes = new Informer(reader, NODES, { labelSelector: `${LABEL_SIMULATED}=true`, onError: (err) => log.warn({ err: String(err) }, 'node watch: retrying') });
+    nodes.on({ add: (n) => this.onNode(n), update: (n) => this.onNode(n), delete: (n) => this.onNodeDeleted(n) });
+    // Heartbeats first: the node informer's first list may already carry a stopped-heartbeat annotation.
+    let i = 0;
+    for (const node of this.nodes.values()) node.startHeartbeat(Math.floor((i++ * o.leaseRenewMs) / Math.max(this.nodes.size, 1)));
+    this.runs.push(nodes.run(this.abort.signal), pods.run(this.abort.signal));
+    await nodes.synced;
+    await pods.synced;
+    log.info({ nodes: this.nodes.size }, 'simulated nodes running');
+  }
+
+  private client(token: string, userAgent: string): HttpClient {
+    const c = new HttpClient({ server: this.o.server, token, caPem: '', userAgent, ...(this.agent ? { agent: this.agent } : {}) });
+    this.clients.push(c);
+    return c;
+  }
+
+  private onNode(n: KObject): void {
+    const node = this.nodes.get(n.metadata.name ?? '');
+    if (!node) return;
+    const hadIps = !!node.ips;
+    node.setPodCidr((n.spec as { podCIDR?: string } | undefined)?.podCIDR);
+    const stopped = n.metadata.annotations?.[ANNOTATION_HEARTBEAT] === 'stopped';
+    if (stopped && node.alive) {
+      node.stopHeartbeat();
+      this.driver?.reconsiderNode(node.name);
+    } else if (!stopped && !node.alive) {
+      node.startHeartbeat(0);
+      this.driver?.reconsiderNode(node.name);
+    } else if (!hadIps && node.ips) this.driver?.reconsiderNode(node.name);
+    node.observe(n);
+  }
+
+  private onNodeDeleted(n: KObject): void {
+    const node = this.nodes.get(n.metadata.name ?? '');
+    if (!node) return;
+    // A deleted Node is gone for good: the sim does not re-register it (a removed machine).
+    node.stopHeartbeat();
+    this.nodes.delete(node.name);
+    this.driver?.reconsiderNode(node.name);
+    this.o.log.info({ node: node.name }, 'simulated node deleted; forgotten');
+  }
+
+  private async annotateNode(name: string, value: string | null): Promise<void> {
+    const node = this.nodes.get(name);
+    if (!node) throw new Error(`${name} is not a node of this sim`);
+    await node.api.patch(NODES, '', name, 'merge', { metadata: { annotations: { [ANNOTATION_HEARTBEAT]: value } } });
+  }
+
+  /** Stops the heartbeat of `names` (through the annotation, so the state is visible in the API). */
+  async stopHeartbeat(names: readonly string[]): Promise<void> {
+    await eachLimited(names, 16, (n) => this.annotateNode(n, 'stopped'));
+  }
+
+  async resumeHeartbeat(names: readonly string[]): Promise<void> {
+    await eachLimited(names, 16, (n) => this.annotateNode(n, null));
+  }
+
+  /**
+   * Crashes `fraction` of the running pods on this sim's nodes (optionally only those `filter` accepts):
+   * each chosen pod is annotated sim.hale.dev/crash=true. Returns the keys chosen.
+   */
+  async crashPods(fraction: number, filter: (pod: KObject) => boolean = () => true, random: () => number = Math.random): Promise<string[]> {
+    if (!(fraction >= 0 && fraction <= 1)) throw new Error(`fraction ${fraction}: expected 0…1`);
+    const running = [...this.pods.items.values()].filter((p) => this.nodes.has(String((p.spec as { nodeName?: unknown }).nodeName)) && (p.status as { phase?: string } | undefined)?.phase === 'Running' && filter(p));
+    const chosen = running.filter(() => random() < fraction);
+    const limit = new WriteLimit(this.o.writeConcurrency);
+    await Promise.all(
+      chosen.map((p) =>
+        limit.run(async () => {
+          const node = this.nodes.get(String((p.spec as { nodeName?: unknown }).nodeName));
+          try {
+            await node?.api.patch(PODS, p.metadata.namespace ?? '', p.metadata.name ?? '', 'merge', { metadata: { annotations: { [ANNOTATION_CRASH]: 'true' } } });
+          } catch (err) {
+            if (!(err instanceof ApiError && err.code === 404)) throw err;
+          }
+        }),
+      ),
+    );
+    return chosen.map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
+  }
+
+  /** Deletes this sim's Node objects (their pods are then garbage of the control plane). */
+  async deleteNodes(): Promise<void> {
+    const nodes = [...this.nodes.values()];
+    for (const n of nodes) n.stopHeartbeat();
+    await eachLimited(nodes, 16, async (n) => {
+      try {
+        await n.api.delete(NODES, '', n.name);
+      } catch (err) {
+        if (!(err instanceof ApiError && err.code === 404)) throw err;
+      }
+    });
+  }
+
+  /** Stops heartbeats, watches and timers; the Nodes stay (they go NotReady, then Unknown, as a stopped KWOK's do). */
+  async stop(): Promise<void> {
+    for (const n of this.nodes.values()) n.stopHeartbeat();
+    this.driver?.stop();
+    this.abort.abort();
+    await Promise.allSettled(this.runs);
+    await Promise.allSettled([...this.nodes.values()].map((n) => n.recorder.flush()));
+    for (const c of this.clients) c.close();
+    this.agent?.destroy();
+  }
+}

@@ -1,0 +1,32 @@
+// A counting semaphore for API writes: the sim holds thousands of nodes in one
+// process, and firing every due pod transition at once would open as many
+// requests as there are pods. At most `max` run at a time; the rest wait in
+// arrival order.
+
+export class WriteLimit {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly max: number) {
+    if (!(max >= 1)) throw new Error(`write limit ${max}: expected ≥ 1`);
+  }
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active >= this.max) await new Promise<void>((r) => this.waiting.push(r));
+    this.active++;
+    try {
+      return await fn();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+
+  get inFlight(): number {
+    return this.active;
+  }
+
+  get queued(): number {
+    return this.waiting.length;
+  }
+}
