@@ -76,7 +76,9 @@ async function must(c: BenchClient, method: string, path: string, body: unknown,
 export async function runScale(o: ScaleOptions): Promise<StepResult[]> {
   const say = o.say ?? (() => undefined);
   // A /9 of /24s: 32,768 node ranges, enough for the 5,000-node envelope.
-  const hale: HaleProcess = await startHale({ args: ['--cluster-cidr', '10.128.0.0/9'], env: { NODE_OPTIONS: '--max-old-space-size=16384' } });
+  // Node's default heap limit (4 GiB here) until the envelope's 150,000 pods, which need more.
+  const big = o.steps.some((st) => st.pods > 50_000);
+  const hale: HaleProcess = await startHale({ args: ['--cluster-cidr', '10.128.0.0/9'], ...(big ? { env: { NODE_OPTIONS: '--max-old-space-size=16384' } } : {}) });
   const sims: SimProcess[] = [];
   const census = new PodCensus();
   const c = benchClient(hale.kubeconfig, 8);

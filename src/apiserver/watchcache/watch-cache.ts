@@ -7,6 +7,10 @@
 // re-lists everything, resets every resource's window to the new revision and
 // ends every live watch, so clients re-watch and, if they are too far behind,
 // get 410 and re-list: nobody ever misses an event silently.
+//
+// Cached objects are deeply frozen: in-process watchers (the controllers'
+// informers) receive them without a copy, and a reader that tried to change
+// one would throw instead of corrupting what every list and watch serves.
 
 import type { KObject } from '../../api/object.js';
 import type { Store, WatchEvent } from '../../storage/store.js';
@@ -19,11 +23,24 @@ export interface WatchCacheOptions {
   onError?: (err: unknown) => void;
 }
 
+function deepFreeze(v: unknown): void {
+  if (typeof v !== 'object' || v === null) return;
+  Object.freeze(v);
+  for (const k in v) deepFreeze((v as Record<string, unknown>)[k]);
+}
+
 export function decodeEntry(key: string, value: string, rev: number): CacheEntry {
   const obj = JSON.parse(value) as KObject;
   obj.metadata = obj.metadata ?? {};
   obj.metadata.resourceVersion = String(rev);
   return { key, obj, rev };
+}
+
+/** An entry for the cache itself: decoded and frozen (shared by every reader). */
+function frozenEntry(key: string, value: string, rev: number): CacheEntry {
+  const e = decodeEntry(key, value, rev);
+  deepFreeze(e.obj);
+  return e;
 }
 
 export class WatchCache {
@@ -104,7 +121,7 @@ export class WatchCache {
       const name = resourceOfKey(kv.key);
       let g = groups.get(name);
       if (!g) groups.set(name, (g = []));
-      g.push(decodeEntry(kv.key, kv.value, kv.modRevision));
+      g.push(frozenEntry(kv.key, kv.value, kv.modRevision));
     }
     this.revision = res.revision;
     this.floor = res.revision;
@@ -146,10 +163,10 @@ export class WatchCache {
     const rc = this.resource(resourceOfKey(kv.key));
     const prev = rc.items.get(kv.key);
     if (ev.type === 'delete') {
-      const entry = decodeEntry(kv.key, kv.value, kv.modRevision);
+      const entry = frozenEntry(kv.key, kv.value, kv.modRevision);
       rc.apply({ type: 'DELETED', entry, prev, rev: kv.modRevision });
     } else {
-      const entry = decodeEntry(kv.key, kv.value, kv.modRevision);
+      const entry = frozenEntry(kv.key, kv.value, kv.modRevision);
       rc.apply({ type: prev ? 'MODIFIED' : 'ADDED', entry, prev, rev: kv.modRevision });
     }
     this.revision = kv.modRevision;

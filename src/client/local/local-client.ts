@@ -83,7 +83,8 @@ export class LocalClient implements ApiClient {
     const filter = buildFilter(r, query(opts));
     const prefix = collectionPrefix(r, this.ns(r, opts.namespace ?? ''));
     const matches = (e: CacheEntry | undefined): boolean => !!e && e.key.startsWith(prefix) && filter(e.obj);
-    const deliver = (type: WatchEvent['type'], e: CacheEntry): void => onEvent({ type, object: structuredClone(typed(r, e.obj)) });
+    // The watch cache's objects are frozen and shared: no copy per watcher and event (informers never change them).
+    const deliver = (type: WatchEvent['type'], e: CacheEntry): void => onEvent({ type, object: typed(r, e.obj) });
     const rvText = opts.resourceVersion;
     if (rvText !== '' && !/^\d+$/.test(rvText)) return Promise.reject(badRequest(`invalid resource version: ${JSON.stringify(rvText)}`));
     const startRv = rvText === '' || rvText === '0' ? undefined : Number(rvText);
