@@ -44,6 +44,8 @@ export interface NodeInfo {
   /** those of `pods` with a required anti-affinity term (PodsWithRequiredAntiAffinity) */
   readonly podsWithRequiredAntiAffinity: readonly PodInfo[];
   readonly usedPorts: { conflicts(p: HostPort): boolean };
+  /** how many of its pods in `namespace` that are not terminating have the controller `uid` */
+  countControlled(namespace: string, uid: string): number;
 }
 
 /**
@@ -57,6 +59,12 @@ export function readinessTaint(node: KObject, taints: readonly Taint[]): Taint |
   if (value === 'True') return undefined;
   if (taints.some((t) => (t.key === TAINT_NOT_READY || t.key === TAINT_UNREACHABLE) && t.effect === 'NoSchedule')) return undefined;
   return { key: value === 'Unknown' ? TAINT_UNREACHABLE : TAINT_NOT_READY, value: '', effect: 'NoSchedule' };
+}
+
+const NO_PODS: readonly PodInfo[] = Object.freeze([]);
+
+function hasAffinity(p: PodInfo): boolean {
+  return p.requiredAffinityTerms.length > 0 || p.requiredAntiAffinityTerms.length > 0 || p.preferredAffinityTerms.length > 0 || p.preferredAntiAffinityTerms.length > 0;
 }
 
 /** The mutable record behind a NodeInfo; only the Snapshot changes it. */
@@ -75,6 +83,10 @@ export class NodeEntry implements NodeInfo {
   private readonly podsByKey = new Map<string, PodInfo>();
   private podList: readonly PodInfo[] | undefined;
   private affinityList: readonly PodInfo[] | undefined;
+  /** "<namespace> <controller uid>" → pods not terminating, kept per add/remove */
+  private readonly controlled = new Map<string, number>();
+  private withAffinity = 0;
+  private withRequiredAnti = 0;
   private antiAffinityList: readonly PodInfo[] | undefined;
 
   constructor(name: string) {
@@ -86,14 +98,18 @@ export class NodeEntry implements NodeInfo {
     return this.podList;
   }
 
+  countControlled(namespace: string, uid: string): number {
+    return this.controlled.get(`${namespace} ${uid}`) ?? 0;
+  }
+
   get podsWithAffinity(): readonly PodInfo[] {
-    this.affinityList ??= Object.freeze(
-      this.pods.filter((p) => p.requiredAffinityTerms.length || p.requiredAntiAffinityTerms.length || p.preferredAffinityTerms.length || p.preferredAntiAffinityTerms.length),
-    );
+    if (this.withAffinity === 0) return NO_PODS;
+    this.affinityList ??= Object.freeze(this.pods.filter(hasAffinity));
     return this.affinityList;
   }
 
   get podsWithRequiredAntiAffinity(): readonly PodInfo[] {
+    if (this.withRequiredAnti === 0) return NO_PODS;
     this.antiAffinityList ??= Object.freeze(this.pods.filter((p) => p.requiredAntiAffinityTerms.length > 0));
     return this.antiAffinityList;
   }
@@ -141,6 +157,14 @@ export class NodeEntry implements NodeInfo {
     this.podList = undefined;
     this.affinityList = undefined;
     this.antiAffinityList = undefined;
+    if (hasAffinity(p)) this.withAffinity += sign;
+    if (p.requiredAntiAffinityTerms.length > 0) this.withRequiredAnti += sign;
+    if (!p.terminating && p.controller?.uid) {
+      const k = `${p.namespace} ${p.controller.uid}`;
+      const n = (this.controlled.get(k) ?? 0) + sign;
+      if (n > 0) this.controlled.set(k, n);
+      else this.controlled.delete(k);
+    }
     addResource(this.requested, p.requests, sign);
     this.nonZeroMilliCPU += sign * p.nonZeroMilliCPU;
     this.nonZeroMemory += sign * p.nonZeroMemory;

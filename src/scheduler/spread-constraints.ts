@@ -34,8 +34,8 @@ export interface PodMatcher {
   /** labels.Selector.Empty(): an empty matcher counts no pod */
   readonly empty: boolean;
   matches(pod: Pick<PodInfo, 'labels' | 'controller'>): boolean;
-  /** names what the matcher selects, when it can be named: counts are then remembered per node pod list */
-  readonly key?: string;
+  /** set when it selects exactly the pods controlled by this uid: nodes keep those counts */
+  readonly controllerUid?: string;
 }
 
 export interface SpreadConstraint {
@@ -106,7 +106,7 @@ function sameWorkload(pod: PodInfo, custom: DefaultSpreadSelector | undefined): 
   }
   const owner = pod.controller;
   if (!owner || !WORKLOAD_KINDS.has(`${owner.apiVersion} ${owner.kind}`) || !owner.uid) return undefined;
-  return { empty: false, matches: (p) => p.controller?.uid === owner.uid, key: `controller/${owner.uid}` };
+  return { empty: false, matches: (p) => p.controller?.uid === owner.uid, controllerUid: owner.uid };
 }
 
 /** buildDefaultConstraints with the system defaults (all ScheduleAnyway, so only scoring uses them). */
@@ -132,27 +132,11 @@ export function nodeIncluded(c: SpreadConstraint, pod: PodInfo, node: NodeInfo, 
   return true;
 }
 
-// A node's pod list is a new frozen array whenever its pods change, so a count
-// remembered for one array stays true as long as that array is in use: every
-// scheduling attempt for the pods of one workload would otherwise count every
-// pod in the cluster again (default spreading looks at all nodes).
-const remembered = new WeakMap<readonly PodInfo[], Map<string, number>>();
-
-/** countPodsMatchSelector */
-export function countMatching(pods: readonly PodInfo[], matcher: PodMatcher, namespace: string): number {
+/** countPodsMatchSelector over one node's pods; "same controller" matchers read the node's running count. */
+export function countMatching(node: NodeInfo, matcher: PodMatcher, namespace: string): number {
   if (matcher.empty) return 0;
-  const key = matcher.key === undefined ? undefined : `${namespace}\u0000${matcher.key}`;
-  let memo: Map<string, number> | undefined;
-  if (key !== undefined) {
-    memo = remembered.get(pods);
-    const hit = memo?.get(key);
-    if (hit !== undefined) return hit;
-  }
+  if (matcher.controllerUid !== undefined) return node.countControlled(namespace, matcher.controllerUid);
   let n = 0;
-  for (const p of pods) if (!p.terminating && p.namespace === namespace && matcher.matches(p)) n++;
-  if (key !== undefined) {
-    if (!memo) remembered.set(pods, (memo = new Map()));
-    memo.set(key, n);
-  }
+  for (const p of node.pods) if (!p.terminating && p.namespace === namespace && matcher.matches(p)) n++;
   return n;
 }

@@ -32,7 +32,7 @@ export const topologySpreadFilter: FilterPlugin = {
         if (!nodeIncluded(c, pod, node, required)) return;
         const value = node.labels[c.topologyKey] ?? '';
         const m = counts[i]!;
-        m.set(value, (m.get(value) ?? 0) + countMatching(node.pods, c.matcher, pod.namespace));
+        m.set(value, (m.get(value) ?? 0) + countMatching(node, c.matcher, pod.namespace));
       });
     }
     const minimum = counts.map((m) => (m.size === 0 ? Number.MAX_SAFE_INTEGER : Math.min(...m.values())));

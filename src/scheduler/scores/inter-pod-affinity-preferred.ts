@@ -37,8 +37,9 @@ export const interPodAffinityScore: ScorePlugin = {
     // Without preferred terms of its own, only existing pods with affinity terms can score (kube-scheduler's PreScore).
     const own = pod.preferredAffinityTerms.length > 0 || pod.preferredAntiAffinityTerms.length > 0;
     for (const node of cycle.nodes) {
-      if (Object.keys(node.labels).length === 0) continue;
-      for (const existing of own ? node.pods : node.podsWithAffinity) {
+      const existingPods = own ? node.pods : node.podsWithAffinity;
+      if (existingPods.length === 0 || Object.keys(node.labels).length === 0) continue;
+      for (const existing of existingPods) {
         for (const t of pod.preferredAffinityTerms) if (incomingTermMatches(t, existing, nsLabels)) add(node, t, t.weight);
         for (const t of pod.preferredAntiAffinityTerms) if (incomingTermMatches(t, existing, nsLabels)) add(node, t, -t.weight);
         for (const t of existing.requiredAffinityTerms) if (existingTermMatches(t, pod, podNsLabels)) add(node, t, HARD_POD_AFFINITY_WEIGHT);

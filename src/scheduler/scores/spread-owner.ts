@@ -59,7 +59,7 @@ export function spreadScore(defaultSelector: DefaultSpreadSelector | undefined):
           const value = node.labels[c.topologyKey] ?? '';
           const cur = counts[i]!.get(value);
           if (cur === undefined) return;
-          counts[i]!.set(value, cur + countMatching(node.pods, c.matcher, pod.namespace));
+          counts[i]!.set(value, cur + countMatching(node, c.matcher, pod.namespace));
         });
       }
 
@@ -70,7 +70,7 @@ export function spreadScore(defaultSelector: DefaultSpreadSelector | undefined):
           constraints.forEach((c, i) => {
             const value = node.labels[c.topologyKey];
             if (typeof value !== 'string') return;
-            const cnt = c.topologyKey === LABEL_HOSTNAME ? countMatching(node.pods, c.matcher, pod.namespace) : (counts[i]!.get(value) ?? 0);
+            const cnt = c.topologyKey === LABEL_HOSTNAME ? countMatching(node, c.matcher, pod.namespace) : (counts[i]!.get(value) ?? 0);
             s += cnt * weights[i]! + (c.maxSkew - 1);
           });
           return Math.round(s);
