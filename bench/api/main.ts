@@ -10,6 +10,7 @@ import { startHale } from '../../test/support/hale-process.js';
 import { startEtcd } from '../../test/support/etcd.js';
 import { benchClient, type BenchClient } from '../support/client.js';
 import { summarize, table, type Summary } from '../support/stats.js';
+import { timed } from '../support/timed.js';
 import { machineLine } from '../support/machine.js';
 import { writeSection } from '../support/results.js';
 
@@ -22,22 +23,6 @@ interface Row {
   clients: number;
   op: string;
   s: Summary;
-}
-
-async function timed(concurrency: number, seconds: number, op: (worker: number, i: number) => Promise<void>): Promise<Summary> {
-  const samples: number[] = [];
-  const end = performance.now() + seconds * 1000;
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async (_, w) => {
-      for (let i = 0; performance.now() < end; i++) {
-        const t = performance.now();
-        await op(w, i);
-        samples.push(performance.now() - t);
-      }
-    }),
-  );
-  return summarize(samples, (performance.now() - start) / 1000);
 }
 
 function must(r: { status: number; body: string }, want: number): void {

@@ -4,7 +4,8 @@
 // simulated nodes keep renewing their Leases. Every call must succeed.
 
 import type { BenchClient } from '../support/client.js';
-import { summarize, type Summary } from '../support/stats.js';
+import type { Summary } from '../support/stats.js';
+import { timed } from '../support/timed.js';
 
 export interface LatencyRow {
   op: string;
@@ -13,22 +14,6 @@ export interface LatencyRow {
 
 function must(r: { status: number; body: string }, want: number, op: string): void {
   if (r.status !== want) throw new Error(`${op}: unexpected ${r.status}: ${r.body.slice(0, 300)}`);
-}
-
-async function timed(workers: number, seconds: number, op: (w: number, i: number) => Promise<void>): Promise<Summary> {
-  const samples: number[] = [];
-  const start = performance.now();
-  const end = start + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: workers }, async (_, w) => {
-      for (let i = 0; performance.now() < end; i++) {
-        const t = performance.now();
-        await op(w, i);
-        samples.push(performance.now() - t);
-      }
-    }),
-  );
-  return summarize(samples, (performance.now() - start) / 1000);
 }
 
 export async function measureApi(c: BenchClient, o: { namespace: string; podNames: string[]; nodeNames: string[]; workers: number; seconds: number; tag: string }): Promise<LatencyRow[]> {

@@ -14,7 +14,7 @@ import type { ResourceInfo } from '../../api/resources.js';
 import { badRequest, expired, tooLargeResourceVersion } from '../../machinery/errors.js';
 import { StoreError, type Store } from '../../storage/store.js';
 import { collectionPrefix, storageResource } from '../watchcache/keys.js';
-import type { CacheEntry } from '../watchcache/resource-cache.js';
+import { sortedRange, type CacheEntry } from '../watchcache/resource-cache.js';
 import { decodeEntry, type WatchCache } from '../watchcache/watch-cache.js';
 
 export type ObjectFilter = (obj: KObject) => boolean;
@@ -119,7 +119,7 @@ export async function listObjects(opts: { store: Store; cache: WatchCache; resou
 function pageFromCache(o: { cache: WatchCache; resource: ResourceInfo; prefix: string; startKey: string; limit: number; filter: ObjectFilter; rv: number; exactField?: { field: string; value: string } | undefined }): ListPage {
   const rc = o.cache.resource(storageResource(o.resource));
   const indexed = o.exactField ? rc.keysWithField(o.exactField.field, o.exactField.value) : undefined;
-  const { keys, start, end } = indexed ? rangeOf(indexed, o.prefix, o.startKey) : rc.keyRange(o.prefix, o.startKey);
+  const { keys, start, end } = indexed ? sortedRange(indexed, o.prefix, o.startKey) : rc.keyRange(o.prefix, o.startKey);
   const entries: CacheEntry[] = [];
   for (let i = start; i < end; i++) {
     const e = rc.items.get(keys[i]!);
@@ -132,22 +132,6 @@ function pageFromCache(o: { cache: WatchCache; resource: ResourceInfo; prefix: s
     entries.push(e);
   }
   return { entries, resourceVersion: String(o.rv) };
-}
-
-/** The index range of sorted `keys` under `prefix` that are >= `from`. */
-function rangeOf(keys: readonly string[], prefix: string, from: string): { keys: readonly string[]; start: number; end: number } {
-  const lowerBound = (x: string): number => {
-    let lo = 0;
-    let hi = keys.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (keys[mid]! < x) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-  const start = lowerBound(from < prefix ? prefix : from);
-  return { keys, start, end: Math.max(start, lowerBound(prefix + '\uffff')) };
 }
 
 export const ALL: ObjectFilter = () => true;

@@ -61,6 +61,24 @@ export function leaveEntry(ev: CacheEvent): CacheEntry {
   return e;
 }
 
+/** The index range of sorted `keys` under `prefix` that are >= `from` (two binary searches, no copy). */
+export function sortedRange(keys: readonly string[], prefix: string, from: string): { keys: readonly string[]; start: number; end: number } {
+  const lowerBound = (x: string): number => {
+    let lo = 0;
+    let hi = keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (keys[mid]! < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const start = lowerBound(from < prefix ? prefix : from);
+  // Every key under the prefix sorts before prefix + U+FFFF.
+  const end = lowerBound(prefix + '\uffff');
+  return { keys, start, end: Math.max(start, end) };
+}
+
 function fileUnder(map: Map<string, Set<string>>, value: string, key: string, add: boolean): void {
   let keys = map.get(value);
   if (add) {
@@ -211,21 +229,7 @@ export class ResourceCache {
    */
   keyRange(prefix: string, from: string): { keys: readonly string[]; start: number; end: number } {
     if (this.sorted === null) this.sorted = [...this.items.keys()].sort();
-    const s = this.sorted;
-    const lowerBound = (x: string): number => {
-      let lo = 0;
-      let hi = s.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (s[mid]! < x) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo;
-    };
-    const start = lowerBound(from < prefix ? prefix : from);
-    // Every key under the prefix sorts before prefix + U+FFFF.
-    const end = lowerBound(prefix + '\uffff');
-    return { keys: s, start, end: Math.max(start, end) };
+    return sortedRange(this.sorted, prefix, from);
   }
 
   terminateWatchers(reason: string): void {
