@@ -27,6 +27,8 @@ export interface ScaleOptions {
   latencySeconds: number;
   /** extra `hale sim` flags (the CI smoke shortens the leases) */
   simArgs?: string[];
+  /** called with the results so far after every step (the benchmark writes them at once) */
+  onStep?: (results: StepResult[]) => Promise<void>;
   /** called with progress lines */
   say?: (line: string) => void;
 }
@@ -146,6 +148,7 @@ export async function runScale(o: ScaleOptions): Promise<StepResult[]> {
         await census.until(() => census.size === pods, 300_000, 'the evicted pods gone');
       }
       results.push(result);
+      await o.onStep?.(results);
     }
   } finally {
     census.stop();
