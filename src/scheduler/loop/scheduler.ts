@@ -83,8 +83,6 @@ export class Scheduler {
   private readonly abort = new AbortController();
   private readonly active = new Set<string>();
   private readonly unschedulable = new Map<string, string>();
-  /** pods bound by us (or waiting for their volumes) but not yet seen bound by the informer: key → node */
-  private readonly assumed = new Map<string, string>();
   /** nodes, bound and assumed pods, namespaces: updated per event */
   private readonly cache = new Snapshot();
   /** binding cycles in flight */
@@ -117,7 +115,6 @@ export class Scheduler {
         this.active.delete(key);
         this.unschedulable.delete(key);
         this.cancelWait(key);
-        this.assumed.delete(key);
         this.cache.removePod(podKey(p));
         this.retryUnschedulable();
       },
@@ -193,7 +190,6 @@ export class Scheduler {
     const key = objectKey(p);
     if ((p.spec as { nodeName?: string } | undefined)?.nodeName) {
       this.cancelWait(key);
-      this.assumed.delete(key);
       this.unschedulable.delete(key);
       // A bound pod appearing, ending, terminating or relabelling changes fits (resources, ports, affinity, spread, ReadWriteOncePod).
       this.retryUnschedulable();
@@ -203,7 +199,7 @@ export class Scheduler {
       // Deleted (or gated, or handed to another scheduler) while its volumes were being bound: give the node back.
       if (this.waiting.has(key)) {
         this.cancelWait(key);
-        this.unassume(key);
+        this.cache.forget(key);
         this.retryUnschedulable();
       }
       return;
@@ -238,7 +234,7 @@ export class Scheduler {
       const key = this.active.values().next().value as string;
       this.active.delete(key);
       const pod = this.pods.get(key);
-      if (!pod || !pending(pod) || this.assumed.has(key) || this.waiting.has(key)) continue;
+      if (!pod || !pending(pod) || this.cache.isAssumed(key) || this.waiting.has(key)) continue;
       try {
         await this.scheduleOne(pod);
       } catch (err) {
@@ -246,18 +242,6 @@ export class Scheduler {
         this.unschedulable.set(key, String(err));
       }
     }
-  }
-
-  /** Counts `pod` on `node` before the informer shows it there (bound, or waiting for its volumes). */
-  private assume(pod: KObject, node: string): void {
-    this.assumed.set(objectKey(pod), node);
-    this.cache.assume(pod, node);
-  }
-
-  /** Undoes `assume` (the bind failed, the wait ended without a bind). */
-  private unassume(key: string): void {
-    if (!this.assumed.delete(key)) return;
-    this.cache.forget(key);
   }
 
   private async scheduleOne(pod: KObject): Promise<void> {
@@ -287,12 +271,12 @@ export class Scheduler {
     const node = snapshot.nodeInfo(result.nodeName);
     if (!node) throw new Error(`node ${result.nodeName} left the snapshot`);
     // Reserve: the pod counts on the node while its volumes are bound there.
-    this.assume(pod, result.nodeName);
+    this.cache.assume(pod, result.nodeName);
     let written: WrittenVolumes;
     try {
       written = await this.binder.bindPodVolumes(pod, node);
     } catch (err) {
-      this.unassume(key);
+      this.cache.forget(key);
       await this.preBindFailed(pod, `running PreBind plugin "VolumeBinding": ${errorMessage(err)}`);
       return;
     }
@@ -307,7 +291,7 @@ export class Scheduler {
     const key = objectKey(pod);
     const ns = pod.metadata.namespace ?? 'default';
     const name = pod.metadata.name ?? '';
-    this.assume(pod, nodeName);
+    this.cache.assume(pod, nodeName);
     try {
       await this.opts.client.create(PODS, ns, {
         apiVersion: 'v1',
@@ -316,7 +300,7 @@ export class Scheduler {
         target: { apiVersion: 'v1', kind: 'Node', name: nodeName },
       }, 'binding');
     } catch (err) {
-      this.unassume(key);
+      this.cache.forget(key);
       if (err instanceof ApiError && (err.code === 404 || err.code === 409)) return; // gone, or bound by someone else
       throw err;
     }
@@ -334,7 +318,7 @@ export class Scheduler {
     const pod = this.pods.get(key);
     if (!pod || pod.metadata.uid !== w.uid) {
       this.cancelWait(key);
-      this.unassume(key);
+      this.cache.forget(key);
       return;
     }
     const check = this.binder.check(w.written, this.nodes.get(w.written.node));
@@ -348,7 +332,7 @@ export class Scheduler {
       });
       return;
     }
-    this.unassume(key);
+    this.cache.forget(key);
     void this.preBindFailed(pod, `running PreBind plugin "VolumeBinding": binding volumes: ${check.error}`);
   }
 
@@ -356,7 +340,7 @@ export class Scheduler {
     const w = this.waiting.get(key);
     if (!w) return;
     this.cancelWait(key);
-    this.unassume(key);
+    this.cache.forget(key);
     const pod = this.pods.get(key);
     if (pod) void this.preBindFailed(pod, 'running PreBind plugin "VolumeBinding": binding volumes: context deadline exceeded');
   }

@@ -20,7 +20,9 @@ import { ApiError } from '../../machinery/errors.js';
 import { defaultProfileDir, loadProfile, withProbability, type Profile } from '../lifecycle/index.js';
 import { eachLimited } from './each-limited.js';
 import { PodDriver, BY_NODE } from './pod-driver.js';
-import { pinServer, simNodeToken } from './sim-credentials.js';
+import { simNodeToken } from './sim-credentials.js';
+import { join as pinServer } from '../../agent/join/join.js';
+import { formatIp } from '../../controllers/node-ipam/node-ipam-controller.js';
 import { SimNode } from './sim-node.js';
 import { resolveSimOptions, type ResolvedSimOptions, type SimOptions } from './sim-options.js';
 import { WriteLimit } from './write-limit.js';
@@ -31,8 +33,7 @@ export const CRASH_RANDOM_STAGE = 'pod-crash-random';
 
 /** The InternalIP of simulated node i: 100.64.0.0/10 (shared address space), never routed here. */
 export function simNodeIp(i: number): string {
-  const n = (0x64400000 + i + 1) >>> 0;
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+  return formatIp((0x64400000 + i + 1) >>> 0);
 }
 
 export class SimCluster {

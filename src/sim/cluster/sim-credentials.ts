@@ -11,14 +11,10 @@
 // that run nothing.
 
 import { createHmac } from 'node:crypto';
-import { join as joinServer, requestNodeToken, type JoinCredentials } from '../../agent/join/join.js';
+import { requestNodeToken, type JoinCredentials } from '../../agent/join/join.js';
 
 export function simNodePassword(joinSecret: string, nodeName: string): string {
   return createHmac('sha256', joinSecret).update(`hale-sim/${nodeName}`).digest('base64url');
-}
-
-export async function pinServer(server: string, token: string): Promise<JoinCredentials> {
-  return joinServer(server, token);
 }
 
 export async function simNodeToken(server: string, creds: JoinCredentials, nodeName: string): Promise<string> {
