@@ -16,6 +16,7 @@ import { runHandler } from './handlers.js';
 import { join as joinServer, requestNodeToken } from './join/join.js';
 import { ensureNodePassword } from './join/node-password.js';
 import { hostFacts } from './node/host-facts.js';
+import type { NodeTaint } from './node/node-object.js';
 import { buildContainerConfig, podLogDir } from './pods/container-config.js';
 import type { PodSpec } from './pods/pod-types.js';
 import { containerMounts, prepareVolume, prepareVolumes } from './pods/volumes.js';
@@ -62,6 +63,10 @@ export interface NodeAgentOptions {
   bridge?: string;
   /** run pods without namespaces even as root */
   hostMode?: boolean;
+  /** extra labels the Node registers with (--node-label) */
+  labels?: Record<string, string>;
+  /** taints the Node registers with (--node-taint) */
+  taints?: NodeTaint[];
 }
 
 export interface RunningNodeAgent {
@@ -116,7 +121,9 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<RunningNodeAg
     runtime: 'process://0.1.0',
     agentPort: server.port,
     certSha256: cert.sha256,
+    ...(o.labels && Object.keys(o.labels).length ? { labels: o.labels } : {}),
   });
+  if (o.taints?.length) facts.taints = o.taints;
 
   const get = async (r: typeof CONFIGMAPS, ns: string, name: string): Promise<KObject | undefined> => {
     try {

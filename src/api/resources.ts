@@ -100,6 +100,8 @@ export const RESOURCES: readonly ResourceInfo[] = [
   def({ group: 'policy', kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets', short: ['pdb'], sub: [STATUS('PodDisruptionBudget')], generation: true }),
   // events.k8s.io/v1 (the same objects as core/v1 events, other field names)
   def({ group: 'events.k8s.io', kind: 'Event', plural: 'events', short: ['ev'] }),
+  // autoscaling.hale.dev/v1alpha1 (hale's own: src/api/nodepool)
+  def({ group: 'autoscaling.hale.dev', version: 'v1alpha1', kind: 'NodePool', plural: 'nodepools', namespaced: false, short: ['np'], sub: [STATUS('NodePool')], generation: true }),
 ];
 
 export function groupVersion(r: { group: string; version: string }): string {

@@ -18,6 +18,7 @@ import { namespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { serviceAllocation } from './admission/service-ips.js';
 import { defaultTolerationSeconds } from './admission/default-toleration-seconds.js';
 import { defaultStorageClass } from './admission/default-storage-class.js';
+import { nodePoolExecAdmission } from './admission/nodepool-exec.js';
 import { storageObjectInUseProtection } from './admission/storage-protection.js';
 import { ensureStorageClasses } from './default-storage-classes.js';
 import { ensurePki } from './auth/pki.js';
@@ -122,7 +123,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     cache,
     clock,
     validator: kindValidator,
-    admission: [namespaceLifecycle(store), defaultTolerationSeconds({ notReadySeconds: opts.defaultNotReadyTolerationSeconds, unreachableSeconds: opts.defaultUnreachableTolerationSeconds }), serviceAllocation({ store, cidr: opts.serviceCidr ?? '10.43.0.0/16' }), defaultStorageClass(store), storageObjectInUseProtection(), nodePasswordCleanup((): Registry => registry), ...(opts.admission ?? [])],
+    admission: [namespaceLifecycle(store), defaultTolerationSeconds({ notReadySeconds: opts.defaultNotReadyTolerationSeconds, unreachableSeconds: opts.defaultUnreachableTolerationSeconds }), serviceAllocation({ store, cidr: opts.serviceCidr ?? '10.43.0.0/16' }), defaultStorageClass(store), storageObjectInUseProtection(), nodePasswordCleanup((): Registry => registry), nodePoolExecAdmission(), ...(opts.admission ?? [])],
     reportError: errLog,
   });
   const cascade = installCascade(registry, errLog);

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { hostname } from 'node:os';
 import { rm } from 'node:fs/promises';
 import { startNodeAgent } from '../agent/node-agent.js';
+import { parseNodeLabels, parseNodeTaints } from '../agent/node/registration-flags.js';
 import { createLogger } from '../lib/log/log.js';
 import { checkNotRunning, writePidfile } from '../lib/pidfile/pidfile.js';
 
@@ -26,6 +27,10 @@ export interface AgentCommandOptions {
   backoffMax: string;
   bridge?: string;
   hostMode?: boolean;
+  /** `key=value` (repeatable): labels the Node registers with */
+  nodeLabel?: string[];
+  /** `key=value:Effect` (repeatable): taints the Node registers with */
+  nodeTaint?: string[];
 }
 
 /** How long `hale up` / `hale down` give pods to stop (SIGUSR2). */
@@ -41,6 +46,8 @@ export async function runAgent(o: AgentCommandOptions): Promise<void> {
   if (o.runtime !== 'process') throw new Error(`--runtime ${o.runtime}: this hale version has the process runtime only (cri and sim arrive later)`);
   const dataDir = resolve(o.dataDir);
   const nodeName = (o.nodeName ?? hostname()).toLowerCase();
+  const labels = parseNodeLabels('--node-label', o.nodeLabel ?? []);
+  const taints = parseNodeTaints('--node-taint', o.nodeTaint ?? []);
   const pidFile = join(dataDir, 'agent.pid');
   await checkNotRunning(pidFile, `agent for data dir ${dataDir}`);
   const log = createLogger({ name: `hale-agent` }).child({ node: nodeName });
@@ -63,6 +70,8 @@ export async function runAgent(o: AgentCommandOptions): Promise<void> {
     ...(o.nodeIp ? { nodeIp: o.nodeIp } : {}),
     ...(o.bridge ? { bridge: o.bridge } : {}),
     ...(o.hostMode ? { hostMode: true } : {}),
+    ...(Object.keys(labels).length ? { labels } : {}),
+    ...(taints.length ? { taints } : {}),
   });
   await writePidfile(pidFile);
   process.stdout.write(`node ${nodeName} ready (${running.mode} pods)\n`);

@@ -14,6 +14,8 @@ export interface ControllerFlags {
   secondaryNodeEvictionRate: string;
   largeClusterSizeThreshold: string;
   unhealthyZoneThreshold: string;
+  simLeaseRenew: string;
+  simLeaseDuration: string;
 }
 
 export function controllerFlags(cmd: Command): Command {
@@ -23,7 +25,9 @@ export function controllerFlags(cmd: Command): Command {
     .option('--node-eviction-rate <per-second>', 'nodes per second tainted for eviction in a healthy zone (Kubernetes: 0.1)', '1')
     .option('--secondary-node-eviction-rate <per-second>', 'the same in a partially disrupted zone larger than --large-cluster-size-threshold', '0.01')
     .option('--large-cluster-size-threshold <nodes>', 'zones larger than this keep evicting (slowly) when partially disrupted', '50')
-    .option('--unhealthy-zone-threshold <fraction>', 'share of not-ready nodes (more than 2) that makes a zone partially disrupted', '0.55');
+    .option('--unhealthy-zone-threshold <fraction>', 'share of not-ready nodes (more than 2) that makes a zone partially disrupted', '0.55')
+    .option('--sim-lease-renew <seconds>', 'how often nodes of NodePools with the sim provider renew their Lease (Kubernetes: 10)', '10')
+    .option('--sim-lease-duration <seconds>', 'the Lease duration of those nodes (Kubernetes: 40)', '40');
 }
 
 function num(flag: string, v: string, o: { min: number; max?: number }): number {
@@ -43,6 +47,14 @@ export function controllerSettings(f: ControllerFlags): ControllerSettings {
       unhealthyZoneThreshold: num('--unhealthy-zone-threshold', f.unhealthyZoneThreshold, { min: 0, max: 1 }),
     },
   };
+}
+
+/** The sim node provider's Lease timing from --sim-lease-renew / --sim-lease-duration. */
+export function simLease(f: ControllerFlags): { renewMs: number; durationSeconds: number } {
+  const renewMs = num('--sim-lease-renew', f.simLeaseRenew, { min: 0.001 }) * 1000;
+  const durationSeconds = num('--sim-lease-duration', f.simLeaseDuration, { min: 0.001 });
+  if (durationSeconds * 1000 <= renewMs) throw new Error(`--sim-lease-duration ${f.simLeaseDuration}: must be longer than --sim-lease-renew ${f.simLeaseRenew}`);
+  return { renewMs, durationSeconds };
 }
 
 /** A whole number of seconds ≥ 0 (tolerationSeconds is an int64). */

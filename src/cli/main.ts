@@ -65,6 +65,8 @@ program
   .option('--backoff-max <seconds>', 'longest crash-loop back-off delay', '60')
   .option('--bridge <name>', 'Linux bridge for this node\'s pods', 'hale0')
   .option('--host-mode', 'run pods without network/filesystem namespaces even as root')
+  .option('--node-label <key=value>', 'a label the Node registers with (repeatable; kubelet --node-labels)', collect, [] as string[])
+  .option('--node-taint <key=value:Effect>', 'a taint the Node registers with (repeatable; kubelet --register-with-taints)', collect, [] as string[])
   .action(async (o) => {
     await runAgent(o);
   });
@@ -74,7 +76,9 @@ program
   .description('run simulated nodes (like KWOK): they register, heartbeat, and move their pods through a lifecycle without running anything')
   .requiredOption('--server <url>', 'the API server, e.g. https://127.0.0.1:6443')
   .requiredOption('--token <token>', 'the join token from <server data-dir>/node-token')
-  .requiredOption('--nodes <n>', 'how many nodes to simulate')
+  .option('--nodes <n>', 'how many nodes to simulate (default: as many as --names, else required)')
+  .option('--names <a,b,c>', 'explicit node names instead of <prefix>-<i> (repeatable)', collect, [] as string[])
+  .option('--control', 'after start, take add/remove/list commands as JSON lines on stdin (answers on stdout); exit when stdin closes')
   .option('--prefix <name>', 'node names are <prefix>-<i>', 'sim')
   .option('--first-index <i>', 'index of the first node', '0')
   .option('--profile <dir>', 'a folder of lifecycle stages (default: the built-in profile)')

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { startControlPlane, DEFAULT_CLUSTER_CIDR } from '../controlplane/control-plane.js';
 import { createLogger } from '../lib/log/log.js';
 import { exitOnSignals } from './shutdown.js';
-import { wholeSeconds, controllerSettings, type ControllerFlags } from './controller-flags.js';
+import { simLease, wholeSeconds, controllerSettings, type ControllerFlags } from './controller-flags.js';
 import { checkNotRunning } from '../lib/pidfile/pidfile.js';
 
 export interface ServerCommandOptions extends ControllerFlags {
@@ -43,6 +43,7 @@ export async function runServer(o: ServerCommandOptions): Promise<void> {
     compactionIntervalMs: seconds('--compaction-interval', o.compactionInterval),
     eventTtlMs: seconds('--event-ttl', o.eventTtl),
     controllers: controllerSettings(o),
+    simLease: simLease(o),
     defaultNotReadyTolerationSeconds: wholeSeconds('--default-not-ready-toleration-seconds', o.defaultNotReadyTolerationSeconds),
     defaultUnreachableTolerationSeconds: wholeSeconds('--default-unreachable-toleration-seconds', o.defaultUnreachableTolerationSeconds),
     logger,

@@ -1,15 +1,25 @@
 // `hale sim`: N simulated nodes in this process, joined to a hale server with
 // its join token. SIGINT/SIGTERM stop the heartbeats and exit; the Nodes stay
 // (and go NotReady, then Unknown) unless --delete-nodes-on-exit.
+//
+// `--control` (the `sim` node provider runs the sim this way): after start
+// the sim takes add/remove/list commands as JSON lines on stdin and answers
+// on stdout (control-protocol.ts); it stops when stdin closes.
 
+import { createInterface } from 'node:readline';
 import { SimCluster } from '../sim/cluster/sim-cluster.js';
+import { formatReply, parseCommand, type ControlCommand, type ControlReply } from '../sim/cluster/control-protocol.js';
+import type { Logger } from '../lib/log/log.js';
 import type { SimTaint } from '../sim/cluster/sim-options.js';
 import { createLogger } from '../lib/log/log.js';
 
 export interface SimCommandOptions {
   server: string;
   token: string;
-  nodes: string;
+  /** absent: as many as --names */
+  nodes?: string;
+  names?: string[];
+  control?: boolean;
   prefix: string;
   firstIndex: string;
   profile?: string;
@@ -58,12 +68,51 @@ export function parseTaints(flag: string, items: string[]): SimTaint[] {
   });
 }
 
+async function execute(sim: SimCluster, cmd: ControlCommand): Promise<ControlReply> {
+  switch (cmd.op) {
+    case 'add':
+      await sim.addNodes([cmd.node]);
+      return { id: cmd.id, ok: true };
+    case 'remove':
+      sim.removeNodes([cmd.name]);
+      return { id: cmd.id, ok: true };
+    case 'list':
+      return { id: cmd.id, ok: true, names: [...sim.nodes.keys()].sort() };
+  }
+}
+
+/** Serves the control protocol until stdin closes; commands run concurrently. */
+function serveControl(sim: SimCluster, log: Logger, onEnd: () => void): void {
+  const write = (r: ControlReply): void => {
+    process.stdout.write(formatReply(r));
+  };
+  const lines = createInterface({ input: process.stdin });
+  lines.on('line', (line) => {
+    if (!line.trim()) return;
+    const p = parseCommand(line);
+    if (!p.ok) {
+      log.warn({ error: p.error }, 'control: bad command');
+      write({ id: p.id, ok: false, error: p.error });
+      return;
+    }
+    execute(sim, p.cmd).then(write, (err: unknown) => {
+      const error = err instanceof Error ? err.message : String(err);
+      log.warn({ op: p.cmd.op, error }, 'control: command failed');
+      write({ id: p.cmd.id, ok: false, error });
+    });
+  });
+  lines.on('close', onEnd);
+}
+
 export async function runSim(o: SimCommandOptions): Promise<void> {
   const log = createLogger({ name: 'hale-sim' });
+  const names = o.names?.length ? o.names : undefined;
+  if (o.nodes === undefined && !names) throw new Error('--nodes: required unless --names is given');
   const sim = await SimCluster.start({
     server: o.server,
     token: o.token,
-    nodes: num('--nodes', o.nodes),
+    nodes: o.nodes !== undefined ? num('--nodes', o.nodes) : (names?.length ?? 0),
+    ...(names ? { names } : {}),
     prefix: o.prefix,
     firstIndex: num('--first-index', o.firstIndex),
     ...(o.profile ? { profileDir: o.profile } : {}),
@@ -80,7 +129,8 @@ export async function runSim(o: SimCommandOptions): Promise<void> {
     },
     log,
   });
-  process.stdout.write(`${sim.nodes.size} simulated nodes ready (${o.prefix}-${o.firstIndex}…)\n`);
+  if (o.control) process.stdout.write(`${JSON.stringify({ ready: true, nodes: sim.nodes.size })}\n`);
+  else process.stdout.write(`${sim.nodes.size} simulated nodes ready (${names ? names.join(',') : `${o.prefix}-${o.firstIndex}…`})\n`);
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
@@ -98,4 +148,5 @@ export async function runSim(o: SimCommandOptions): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  if (o.control) serveControl(sim, log, () => stop('stdin closed'));
 }

@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startControlPlane } from '../controlplane/control-plane.js';
 import { createLogger, type Logger } from '../lib/log/log.js';
-import { wholeSeconds, controllerSettings } from './controller-flags.js';
+import { simLease, wholeSeconds, controllerSettings } from './controller-flags.js';
 import { checkNotRunning, isRunning, readPidfile } from '../lib/pidfile/pidfile.js';
 import { STOP_PODS_GRACE_CAP_MS } from './agent-command.js';
 import type { ServerCommandOptions } from './server-command.js';
@@ -134,6 +134,7 @@ export async function runUp(o: UpCommandOptions): Promise<void> {
     compactionIntervalMs: seconds('--compaction-interval', o.compactionInterval),
     eventTtlMs: seconds('--event-ttl', o.eventTtl),
     controllers: controllerSettings(o),
+    simLease: simLease(o),
     defaultNotReadyTolerationSeconds: wholeSeconds('--default-not-ready-toleration-seconds', o.defaultNotReadyTolerationSeconds),
     defaultUnreachableTolerationSeconds: wholeSeconds('--default-unreachable-toleration-seconds', o.defaultUnreachableTolerationSeconds),
     logger,
@@ -153,6 +154,8 @@ export async function runUp(o: UpCommandOptions): Promise<void> {
     client = new HttpClient({ server: cp.api.url, token: cp.api.adminToken, caPem: cp.api.caPem, userAgent: 'hale-up' });
     fleet = new LocalFleet({ dataDir, nodeCidr: o.nodeCidr, apiHost: cp.api.host, apiPort: cp.api.port, token: cp.nodeToken, client, log: logger });
     await fleet.start();
+    const local = fleet.nodeContext;
+    if (local) cp.providers.localFleet = local;
     const names = new Set(await localNodeNames(dataDir));
     for (let i = 2; i <= nodes; i++) names.add(`${baseName}-${i}`);
     await fleet.ensureNodes([...names]);

@@ -30,3 +30,4 @@ export const VOLUMEATTACHMENTS = must('storage.k8s.io', 'v1', 'volumeattachments
 export const ENDPOINTS = must('', 'v1', 'endpoints');
 export const ENDPOINTSLICES = must('discovery.k8s.io', 'v1', 'endpointslices');
 export const SERVICEACCOUNTS = must('', 'v1', 'serviceaccounts');
+export const NODEPOOLS = must('autoscaling.hale.dev', 'v1alpha1', 'nodepools');

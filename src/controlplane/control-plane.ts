@@ -24,6 +24,7 @@ import { startControllerManager, type ControllerSettings } from './controller-ma
 import { ensureDnsService } from './cluster-dns-service.js';
 import { KubernetesService, apiEndpointIp, kubernetesServiceSans } from './kubernetes-service.js';
 import { serviceAccountAdmission } from '../apiserver/admission/service-account.js';
+import { providerFactory, type ProviderContext } from '../nodepool/providers/context.js';
 
 export interface ControlPlaneOptions extends ApiServerOptions {
   /** the range node pod CIDRs come from, default 10.42.0.0/16 */
@@ -32,12 +33,16 @@ export interface ControlPlaneOptions extends ApiServerOptions {
   controllers?: ControllerSettings;
   /** the address pods reach the API server at (the `kubernetes` Endpoints); default the first advertise address, else the listen address */
   serviceEndpointIp?: string;
+  /** Lease timing of the `sim` node provider's nodes; default Kubernetes' 10 s / 40 s */
+  simLease?: { renewMs: number; durationSeconds: number };
 }
 
 export interface RunningControlPlane {
   api: RunningApiServer;
   nodeToken: string;
   clusterCidr: string;
+  /** what the node autoscaler's providers run with; `hale up` adds its local fleet here once it started */
+  providers: ProviderContext;
   stop(): Promise<void>;
 }
 
@@ -97,12 +102,20 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
     recorder: new EventRecorder({ client, source: { component: 'default-scheduler' }, clock: opts.clock ?? realClock, log: opts.logger }),
   });
   scheduler.start();
-  const controllers = await startControllerManager({ registry: api.registry, metrics: api.metrics, clock: opts.clock ?? realClock, log: opts.logger.child({ component: 'controller-manager' }), settings: { ...opts.controllers, rootCaPem: api.caPem } });
+  const providers: ProviderContext = { server: api.url, token: nodeToken, dataDir: opts.dataDir, log: opts.logger.child({ component: 'node-provider' }), ...(opts.simLease ? { simLease: opts.simLease } : {}) };
+  const controllers = await startControllerManager({
+    registry: api.registry,
+    metrics: api.metrics,
+    clock: opts.clock ?? realClock,
+    log: opts.logger.child({ component: 'controller-manager' }),
+    settings: { nodeAutoscaler: { providers: providerFactory(providers) }, ...opts.controllers, rootCaPem: api.caPem },
+  });
   const running = api;
   return {
     api: running,
     nodeToken,
     clusterCidr,
+    providers,
     async stop() {
       kubernetesService.stop();
       ipam.stop();

@@ -32,11 +32,14 @@ import { EndpointSliceController } from '../controllers/endpointslice/endpointsl
 import { EndpointsController } from '../controllers/endpoints/endpoints-controller.js';
 import { ServiceAccountsController } from '../controllers/serviceaccount/serviceaccounts-controller.js';
 import { RootCaPublisher } from '../controllers/serviceaccount/root-ca-publisher.js';
+import { NodeAutoscaler, type NodeAutoscalerOptions } from '../controllers/nodeautoscaler/autoscaler-controller.js';
 
 /** Settings of individual controllers (flags of `hale server` / `hale up`). */
 export interface ControllerSettings {
   nodeLifecycle?: NodeLifecycleOptions;
   nodeFencing?: NodeFencingOptions;
+  /** the node autoscaler's providers and timing; absent: NodePools report that this server has no providers */
+  nodeAutoscaler?: NodeAutoscalerOptions;
   /** the CA bundle the root CA publisher puts in every namespace's kube-root-ca.crt (the API server's serving CA) */
   rootCaPem?: string;
 }
@@ -62,7 +65,12 @@ const CONTROLLERS: ((ctx: ControllerContext, settings: ControllerSettings) => Ru
   (ctx) => new EphemeralVolumeController(ctx),
   (ctx) => new ServiceAccountsController(ctx),
   (ctx, s) => new RootCaPublisher(ctx, { rootCaPem: s.rootCaPem ?? '' }),
+  (ctx, s) => new NodeAutoscaler(ctx, s.nodeAutoscaler ?? { providers: noProviders }),
 ];
+
+function noProviders(): never {
+  throw new Error('this server runs no node providers');
+}
 
 export interface ControllerManager {
   controllers: RunnableController[];

@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { withDirLock } from '../apiserver/auth/dir-lock.js';
 import { runIp } from '../agent/runtime/process/network/ip-command.js';
 import { addNetns, deleteNetns, netnsExists, netnsPath } from '../agent/runtime/process/network/netns.js';
 import { addressAt, formatIpv4, gatewayOf, parseCidr } from '../agent/runtime/process/network/cidr.js';
@@ -108,12 +109,15 @@ async function takenIps(dataDir: string): Promise<Set<string>> {
   return out;
 }
 
-/** The node's namespace, veth and address (idempotent: an existing node keeps its address). */
-export async function ensureNodeNetwork(dataDir: string, fabric: FabricRecord, name: string): Promise<NodeNetRecord> {
-  const dir = nodeDir(dataDir, name);
-  await mkdir(dir, { recursive: true });
-  let rec = await readNodeNet(dataDir, name);
-  if (!rec) {
+/**
+ * The node's address, under a lock between the processes sharing the data
+ * dir (`hale up`'s monitor, `hale node add`, node providers creating nodes in
+ * parallel): two nodes never take the same one.
+ */
+async function allocate(dataDir: string, fabric: FabricRecord, name: string): Promise<NodeNetRecord> {
+  return withDirLock(join(dataDir, 'nodes'), async () => {
+    const had = await readNodeNet(dataDir, name);
+    if (had) return had;
     const taken = await takenIps(dataDir);
     let ip: string | undefined;
     for (let i = 2; i < 2 ** (32 - fabric.prefixLength) - 1; i++) {
@@ -125,9 +129,17 @@ export async function ensureNodeNetwork(dataDir: string, fabric: FabricRecord, n
     }
     if (!ip) throw new Error(`no address left for a local node in ${fabric.nodeCidr}`);
     const h = hash(`${dataDir}\0${name}`);
-    rec = { name, netns: `hn${h}`, netnsPath: netnsPath(`hn${h}`), hostVeth: `hv${h}`, ip };
-    await writeJson(join(dir, 'net.json'), rec);
-  }
+    const rec: NodeNetRecord = { name, netns: `hn${h}`, netnsPath: netnsPath(`hn${h}`), hostVeth: `hv${h}`, ip };
+    await writeJson(join(nodeDir(dataDir, name), 'net.json'), rec);
+    return rec;
+  });
+}
+
+/** The node's namespace, veth and address (idempotent: an existing node keeps its address). */
+export async function ensureNodeNetwork(dataDir: string, fabric: FabricRecord, name: string): Promise<NodeNetRecord> {
+  const dir = nodeDir(dataDir, name);
+  await mkdir(dir, { recursive: true });
+  const rec = (await readNodeNet(dataDir, name)) ?? (await allocate(dataDir, fabric, name));
   if (!(await netnsExists(rec.netns))) await addNetns(rec.netns);
   if (!(await linkExists(rec.hostVeth))) {
     const peer = `hp${rec.hostVeth.slice(2)}`;

@@ -40,6 +40,11 @@ export class LocalFleet {
     return { dataDir: this.o.dataDir, fabric: this.fabric!, token: this.o.token };
   }
 
+  /** What the `local` node provider needs (ProviderContext.localFleet); undefined before start(). */
+  get nodeContext(): LocalNodeContext | undefined {
+    return this.fabric ? this.ctx() : undefined;
+  }
+
   async start(): Promise<void> {
     const hostIp = fabricHostIp(this.o.nodeCidr);
     // The bridge must carry the host address before the forwarder can bind it.

@@ -4,19 +4,62 @@
 // power on, power off (every process of the node dies at once), cut and
 // heal its link, remove it. `power` (on|off) is recorded in the node's dir
 // so a restarted `hale up` respects what the user did.
+//
+// A node made by a node provider (the `local` NodePool provider) also has
+// `machine.json` in its dir: the pool and the labels and taints its Node
+// registers with. Every start of its agent (`hale up`, its monitor, power-on)
+// passes them as --node-label / --node-taint, so the node comes back as the
+// same machine.
 
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isRunning, readPidfile } from '../lib/pidfile/pidfile.js';
 import { ensureNodeCgroup, killNode, nodeRunning, removeNodeCgroup } from './node-cgroup.js';
 import { netnsExists } from '../agent/runtime/process/network/netns.js';
+import type { NodeTaint } from '../agent/node/node-object.js';
+import { formatLabels, formatTaint } from '../agent/node/registration-flags.js';
 import { cutNode, deleteNodeNetwork, ensureNodeNetwork, healNode, nodeDir, readNodeNet, type FabricRecord } from './fabric.js';
 
 const MAIN = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+
+/** What a provider asked this node to be (machine.json in its dir). */
+export interface MachineRecord {
+  pool: string;
+  labels: Record<string, string>;
+  taints: NodeTaint[];
+  capacity?: Record<string, string>;
+  createdAt: string;
+}
+
+export function machinePath(dataDir: string, name: string): string {
+  return join(nodeDir(dataDir, name), 'machine.json');
+}
+
+export async function readMachine(dataDir: string, name: string): Promise<MachineRecord | undefined> {
+  try {
+    return JSON.parse(await readFile(machinePath(dataDir, name), 'utf8')) as MachineRecord;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+export async function writeMachine(dataDir: string, name: string, rec: MachineRecord): Promise<void> {
+  await mkdir(nodeDir(dataDir, name), { recursive: true });
+  const p = machinePath(dataDir, name);
+  await writeFile(`${p}.tmp`, JSON.stringify(rec, null, 2));
+  await rename(`${p}.tmp`, p);
+}
+
+/** The agent flags a node's machine record asks for. */
+export function machineAgentArgs(rec: MachineRecord | undefined): string[] {
+  if (!rec) return [];
+  return [...formatLabels(rec.labels).flatMap((l) => ['--node-label', l]), ...rec.taints.flatMap((t) => ['--node-taint', formatTaint(t)])];
+}
 
 export interface LocalNodeContext {
   dataDir: string;
@@ -46,7 +89,8 @@ export async function setPower(dataDir: string, name: string, s: 'on' | 'off'): 
 
 export async function localNodeNames(dataDir: string): Promise<string[]> {
   try {
-    return (await readdir(join(dataDir, 'nodes'))).sort();
+    // Dot entries are not nodes (the address allocation lock).
+    return (await readdir(join(dataDir, 'nodes'))).filter((n) => !n.startsWith('.')).sort();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
@@ -65,10 +109,13 @@ export async function startNodeAgent(ctx: LocalNodeContext, name: string): Promi
   const cg = await ensureNodeCgroup(cgroupId(ctx.dataDir, name));
   const dir = nodeDir(ctx.dataDir, name);
   const server = `https://${ctx.fabric.hostIp}:${ctx.fabric.apiPort}`;
+  const extra = machineAgentArgs(await readMachine(ctx.dataDir, name));
   const out = openSync(join(dir, 'agent.log'), 'a');
   // Join the node's cgroup first, then enter its network namespace: everything the agent starts inherits both.
-  const script = 'echo $$ > "$1/cgroup.procs" && shift && exec nsenter --net="$1" -- "$2" "$3" agent --server "$4" --token "$5" --node-name "$6" --data-dir "$7" --port 10250';
-  const child = spawn('sh', ['-c', script, 'sh', cg, net.netnsPath, process.execPath, MAIN, server, ctx.token, name, dir], { detached: true, stdio: ['ignore', out, out] });
+  const script =
+    'echo $$ > "$1/cgroup.procs" && ns=$2 node=$3 main=$4 server=$5 token=$6 name=$7 dir=$8 && shift 8 && ' +
+    'exec nsenter --net="$ns" -- "$node" "$main" agent --server "$server" --token "$token" --node-name "$name" --data-dir "$dir" --port 10250 "$@"';
+  const child = spawn('sh', ['-c', script, 'sh', cg, net.netnsPath, process.execPath, MAIN, server, ctx.token, name, dir, ...extra], { detached: true, stdio: ['ignore', out, out] });
   closeSync(out);
   child.unref();
   for (let i = 0; i < 300 && !(await agentPid(ctx.dataDir, name)); i++) {

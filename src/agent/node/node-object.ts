@@ -27,6 +27,16 @@ export interface NodeFacts {
   agentPort: number;
   certSha256: string;
   labels?: Record<string, string>;
+  /** taints the Node registers with (kubelet --register-with-taints); only on creation, as the kubelet does */
+  taints?: NodeTaint[];
+  /** further capacity entries as quantities (a simulated node's extended resources), added as given */
+  extraCapacity?: Record<string, string>;
+}
+
+export interface NodeTaint {
+  key: string;
+  value?: string;
+  effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
 }
 
 export interface ConditionState {
@@ -53,11 +63,23 @@ export function nodeLabels(f: NodeFacts): Record<string, string> {
   };
 }
 
+/** Bytes as the kubelet writes them: Ki when whole kibibytes, else plain bytes (nothing is rounded away). */
+function bytesQuantity(bytes: number): string {
+  const b = Math.floor(bytes);
+  return b % 1024 === 0 ? `${b / 1024}Ki` : String(b);
+}
+
+/** CPUs as a quantity: whole CPUs as a number, fractions in millicores ("0.5" → "500m"). */
+function cpuQuantity(cpus: number): string {
+  return Number.isInteger(cpus) ? String(cpus) : `${Math.round(cpus * 1000)}m`;
+}
+
 export function nodeCapacity(f: NodeFacts): Record<string, string> {
   return {
-    cpu: String(f.cpus),
-    'ephemeral-storage': `${Math.floor(f.ephemeralStorageBytes / 1024)}Ki`,
-    memory: `${Math.floor(f.memoryBytes / 1024)}Ki`,
+    ...(f.extraCapacity ?? {}),
+    cpu: cpuQuantity(f.cpus),
+    'ephemeral-storage': bytesQuantity(f.ephemeralStorageBytes),
+    memory: bytesQuantity(f.memoryBytes),
     pods: String(f.maxPods),
   };
 }
@@ -114,7 +136,7 @@ export function newNode(f: NodeFacts, state: ConditionState, nowIso: string): KO
       labels: nodeLabels(f),
       annotations: { [HALE_NODE_CERT_ANNOTATION]: f.certSha256 },
     },
-    spec: {},
+    spec: f.taints?.length ? { taints: f.taints.map((t) => ({ ...t })) } : {},
     status: nodeStatus(f, state, nowIso),
   };
 }

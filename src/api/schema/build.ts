@@ -4,6 +4,8 @@
 // checks only ever walk the finished nodes, never client-node.
 // Fails loudly (throws) on a type string it does not understand, so a new
 // client-node release cannot silently turn a field into "anything goes".
+// hale's own kinds (no client-node model) come from the own-model registry
+// (own-models.ts) and are served through the same functions.
 
 import * as k8s from '@kubernetes/client-node';
 import { isFieldsV1, isQuantityField } from './flattened-fields.js';
@@ -12,6 +14,8 @@ import {
   arrayOf, BOOLEAN, BYTES, DOUBLE, FIELDS_V1, INT32, INT64, mapOf, MICRO_TIME, QUANTITY, RAW_EXTENSION, STRING, TIME,
   INT_OR_STRING, type ObjectNode, type SchemaNode,
 } from './node.js';
+import type { OwnKind, OwnModel } from './own-model.js';
+import { ownRegistry } from './own-models.js';
 
 /** One entry of a client-node attribute map. */
 export interface Attribute {
@@ -39,17 +43,31 @@ export function attributesOf(model: string): readonly Attribute[] | undefined {
 }
 
 export function isModel(model: string): boolean {
-  return isModelClass(exported[model]);
+  return isModelClass(exported[model]) || ownModel(model) !== undefined;
+}
+
+/** One of hale's own models (by definition name), or undefined. */
+export function ownModel(model: string): OwnModel | undefined {
+  return ownRegistry(modelSchema).models.get(model);
+}
+
+/** The served kinds whose schemas are hale's own models. */
+export function ownKinds(): readonly OwnKind[] {
+  return ownRegistry(modelSchema).kinds;
 }
 
 const models = new Map<string, ObjectNode>();
 
-/** The (cached) node for a client-node model class; throws if there is no such model. */
+/** The (cached) node for a client-node model class or an own model; throws if there is no such model. */
 export function modelSchema(model: string): ObjectNode {
   const known = models.get(model);
   if (known) return known;
   const attrs = attributesOf(model);
-  if (!attrs) throw new Error(`schema: @kubernetes/client-node has no model ${model}`);
+  if (!attrs) {
+    const own = ownModel(model);
+    if (own) return own.node;
+    throw new Error(`schema: @kubernetes/client-node has no model ${model}, nor is it one of hale's own`);
+  }
   const definition = definitionName(model);
   const node: ObjectNode = { type: 'object', model, definition, goName: goName(model), goType: goTypeName(definition), fields: new Map() };
   // Registered before the fields are built so self-referencing models terminate.

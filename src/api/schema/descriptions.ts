@@ -4,12 +4,12 @@
 // neither). Used only to enrich the OpenAPI documents for `kubectl explain`;
 // never on the request path. Read lazily, once per model, and cached. If the
 // declaration files are missing (a bundled deployment), models simply have
-// no descriptions.
+// no descriptions. hale's own models carry their docs (own-model.ts).
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { attributesOf } from './build.js';
+import { attributesOf, ownModel } from './build.js';
 
 export interface ModelDocs {
   description: string | undefined;
@@ -83,6 +83,8 @@ export function parseDeclaration(text: string): { description: string | undefine
 export function modelDocs(model: string): ModelDocs {
   const known = cache.get(model);
   if (known) return known;
+  const own = ownModel(model);
+  if (own) return own.docs;
   const text = readDeclaration(model);
   let docs = EMPTY;
   if (text !== undefined) {

@@ -1,10 +1,11 @@
 // Which schema a body must match: served kinds (resources.ts) map to their
 // client-node root model (`Pod` → V1Pod, core `Event` → CoreV1Event,
 // events.k8s.io `Event` → EventsV1Event), plus the kinds subresources and
-// DELETE speak (Scale, Binding, Eviction, DeleteOptions).
+// DELETE speak (Scale, Binding, Eviction, DeleteOptions). hale's own kinds
+// map to their own models (own-models.ts).
 
 import { findKind } from '../resources.js';
-import { isModel, modelSchema } from './build.js';
+import { isModel, modelSchema, ownKinds } from './build.js';
 import type { ObjectNode } from './node.js';
 
 export type SubresourceKind = 'Scale' | 'Binding' | 'Eviction' | 'DeleteOptions';
@@ -27,9 +28,12 @@ function capitalize(s: string): string {
 /**
  * The client-node class for a group/version/kind: the group-qualified name
  * when client-node had to disambiguate (`CoreV1Event`, `EventsV1Event`),
- * else the plain one (`V1Pod`). Undefined when client-node has neither.
+ * else the plain one (`V1Pod`); for hale's own kinds, the own model's name
+ * (`dev.hale.autoscaling.v1alpha1.NodePool`). Undefined when there is none.
  */
 export function rootModelFor(gvk: { group: string; version: string; kind: string }): string | undefined {
+  const own = ownKinds().find((k) => k.group === gvk.group && k.version === gvk.version && k.kind === gvk.kind);
+  if (own) return own.model;
   const version = capitalize(gvk.version);
   const groupPrefix = gvk.group === '' ? 'Core' : capitalize(gvk.group.split('.')[0] ?? '');
   const qualified = `${groupPrefix}${version}${gvk.kind}`;

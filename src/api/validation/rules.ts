@@ -10,6 +10,8 @@
 import type { FieldError } from '../field-errors.js';
 import type { KObject } from '../object.js';
 import { RESOURCES, resourceKey as keyOf } from '../resources.js';
+import { defaultNodePool } from '../nodepool/defaults.js';
+import { validateNodePoolCreate, validateNodePoolStatusUpdate, validateNodePoolUpdate } from '../nodepool/validation.js';
 import { defaultEndpoints, defaultEndpointSlice } from '../defaults/endpoints.js';
 import { defaultMetadata } from '../defaults/metadata.js';
 import { defaultNamespace } from '../defaults/namespace.js';
@@ -99,6 +101,7 @@ const ENTRIES: Record<string, Entry> = {
   },
   'poddisruptionbudgets.policy': { create: validatePDBCreate, update: validatePDBUpdate, status: validatePDBStatusUpdate },
   'events.events.k8s.io': { create: validateEventsV1Create, update: validateEventsV1Update },
+  'nodepools.autoscaling.hale.dev': { defaults: defaultNodePool, create: validateNodePoolCreate, update: validateNodePoolUpdate, status: validateNodePoolStatusUpdate },
 };
 
 const SCOPE = new Map(RESOURCES.map((r) => [keyOf(r), r.namespaced]));

@@ -438,4 +438,30 @@ export const VALID_MANIFESTS: Array<{ key: string; obj: KObject }> = [
       type: 'Warning',
     },
   },
+  {
+    key: 'nodepools.autoscaling.hale.dev',
+    obj: {
+      apiVersion: 'autoscaling.hale.dev/v1alpha1',
+      kind: 'NodePool',
+      metadata: { name: 'workers' },
+      spec: {
+        minNodes: 1,
+        maxNodes: 10,
+        provider: { type: 'exec', exec: { create: ['/usr/local/bin/make-vm', '--size', 'm'], delete: ['/usr/local/bin/delete-vm'] } },
+        template: {
+          metadata: { labels: { tier: 'batch' } },
+          spec: { taints: [{ key: 'dedicated', value: 'batch', effect: 'NoSchedule' }], capacity: { cpu: '4', memory: '8Gi', pods: '110' } },
+        },
+        scaleDown: { utilizationThreshold: 40, unneededFor: '10m' },
+        repair: { after: '90s' },
+      },
+      status: {
+        observedGeneration: 1,
+        nodes: 4,
+        readyNodes: 3,
+        launching: [{ name: 'workers-x8k2p', since: '2025-01-01T00:00:00Z' }],
+        conditions: [{ type: 'ProviderReady', status: 'True', reason: 'Ready', message: '', lastTransitionTime: '2025-01-01T00:00:00Z' }],
+      },
+    },
+  },
 ];

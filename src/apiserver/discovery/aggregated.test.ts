@@ -19,6 +19,6 @@ describe('aggregated discovery', () => {
     const eviction = pods.subresources!.find((s) => s.subresource === 'eviction')!;
     assert.deepEqual(eviction.responseKind, { group: 'policy', version: 'v1', kind: 'Eviction' });
     const named = aggregatedDiscovery(false) as { items: { metadata: { name: string } }[] };
-    assert.deepEqual(named.items.map((i) => i.metadata.name).sort(), ['apps', 'coordination.k8s.io', 'discovery.k8s.io', 'events.k8s.io', 'policy', 'storage.k8s.io']);
+    assert.deepEqual(named.items.map((i) => i.metadata.name).sort(), ['apps', 'autoscaling.hale.dev', 'coordination.k8s.io', 'discovery.k8s.io', 'events.k8s.io', 'policy', 'storage.k8s.io']);
   });
 });

@@ -41,6 +41,7 @@ const STATUS_ON_CREATE: Record<string, (obj: KObject) => unknown> = {
   persistentvolumes: () => ({ phase: 'Pending' }),
   namespaces: () => ({ phase: 'Active' }),
   'volumeattachments.storage.k8s.io': () => ({ attached: false }),
+  'nodepools.autoscaling.hale.dev': emptyStatus,
 };
 
 const CREATE_ON_UPDATE = new Set(['endpoints', 'events', 'leases.coordination.k8s.io', 'events.events.k8s.io']);

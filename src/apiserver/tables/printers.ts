@@ -13,6 +13,7 @@ import {
   secretPrinter,
   serviceAccountPrinter,
 } from './misc.js';
+import { nodePoolPrinter } from './nodepools.js';
 import { nodePrinter } from './nodes.js';
 import { podPrinter } from './pods.js';
 import { endpointSlicePrinter, endpointsPrinter, servicePrinter } from './services.js';
@@ -54,6 +55,7 @@ const PRINTERS: ReadonlyMap<string, TablePrinter> = new Map([
   ['storageclasses.storage.k8s.io', storageClassPrinter],
   ['volumeattachments.storage.k8s.io', volumeAttachmentPrinter],
   ['poddisruptionbudgets.policy', podDisruptionBudgetPrinter],
+  ['nodepools.autoscaling.hale.dev', nodePoolPrinter],
 ]);
 
 export function printerFor(resourceKey: string): TablePrinter {

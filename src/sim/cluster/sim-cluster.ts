@@ -4,6 +4,14 @@
 // scheduled pod, and start the heartbeats spread over one renewal interval so
 // 5,000 nodes do not renew in the same millisecond.
 //
+// Nodes come and go while the sim runs (`addNodes` / `removeNodes`, the
+// control mode of `hale sim` the `sim` node provider drives): an added node
+// registers with its own template and starts heartbeating; a removed node
+// stops heartbeating and is forgotten (its Node object stays — deleting
+// Nodes is the autoscaler's job). A sim started without nodes reads the API
+// as its own identity (`hale-sim-reader`, a node credential no Node uses),
+// since the credential of a node dies with its Node.
+//
 // Failure injection is by annotation, so kubectl drives it as well as code:
 //   sim.hale.dev/heartbeat=stopped on a Node   its heartbeat stops (a dead kubelet); remove it to revive
 //   sim.hale.dev/crash=true on a Pod           its containers crash (and crash-loop while annotated)
@@ -17,6 +25,7 @@ import { Informer } from '../../client/informer.js';
 import { NODES, PODS } from '../../client/resources.js';
 import { LABEL_SIMULATED } from '../../api/fencing.js';
 import { ApiError } from '../../machinery/errors.js';
+import { isDNS1123Subdomain } from '../../api/validation/names.js';
 import { defaultProfileDir, loadProfile, withProbability, type Profile } from '../lifecycle/index.js';
 import { eachLimited } from './each-limited.js';
 import { PodDriver, BY_NODE } from './pod-driver.js';
@@ -24,7 +33,8 @@ import { simNodeToken } from './sim-credentials.js';
 import { join as pinServer } from '../../agent/join/join.js';
 import { formatIp } from '../../controllers/node-ipam/node-ipam-controller.js';
 import { SimNode } from './sim-node.js';
-import { resolveSimOptions, type ResolvedSimOptions, type SimOptions } from './sim-options.js';
+import { resolveSimOptions, templateFromRequest, type ResolvedSimOptions, type SimOptions, type SimTaint } from './sim-options.js';
+import type { JoinCredentials } from '../../agent/join/join.js';
 import { WriteLimit } from './write-limit.js';
 
 export const ANNOTATION_HEARTBEAT = 'sim.hale.dev/heartbeat';
@@ -36,6 +46,24 @@ export function simNodeIp(i: number): string {
   return formatIp((0x64400000 + i + 1) >>> 0);
 }
 
+/** The identity a sim without nodes of its own reads the API as. */
+export const SIM_READER = 'hale-sim-reader';
+
+/** The InternalIP of a node known by name only (`--names`, added nodes): the upper half of the range, by a hash of the name. */
+export function simNodeIpByName(name: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
+  return simNodeIp(2 ** 21 + (h % (2 ** 21 - 2)));
+}
+
+export interface AddedNode {
+  name: string;
+  labels?: Record<string, string>;
+  taints?: SimTaint[];
+  /** quantities: cpu, memory, pods, ephemeral-storage (others become extended resources) */
+  capacity?: Record<string, string>;
+}
+
 export class SimCluster {
   readonly nodes = new Map<string, SimNode>();
   private readonly abort = new AbortController();
@@ -44,6 +72,10 @@ export class SimCluster {
   private clients: HttpClient[] = [];
   private driver: PodDriver | undefined;
   private podInformer: Informer | undefined;
+  private nodeInformer: Informer | undefined;
+  private creds: JoinCredentials | undefined;
+  /** names being added now: a second add of one waits for the first */
+  private readonly adding = new Map<string, Promise<void>>();
   private readonly o: ResolvedSimOptions;
 
   private constructor(o: ResolvedSimOptions) {
@@ -76,20 +108,22 @@ export class SimCluster {
     let profile: Profile = await loadProfile(o.profileDir ?? defaultProfileDir());
     if (o.crashProbability !== undefined) profile = withProbability(profile, CRASH_RANDOM_STAGE, o.crashProbability);
     const creds = await pinServer(o.server, o.token);
+    this.creds = creds;
     this.agent = new Agent({ keepAlive: true, ca: creds.caPem, maxSockets: Math.max(8, o.writeConcurrency) });
-    const names = Array.from({ length: o.nodes }, (_, i) => `${o.prefix}-${o.firstIndex + i}`);
+    const names = o.names;
+    const byName = o.names.some((n, i) => n !== `${o.prefix}-${o.firstIndex + i}`);
     const t0 = Date.now();
     await eachLimited(names, 16, async (name, i) => {
       const token = await simNodeToken(o.server, creds, name);
       const client = this.client(token, `hale-sim/${name}`);
-      const node = new SimNode(name, simNodeIp(o.firstIndex + i), client, o, o.clock, log);
+      const node = new SimNode(name, byName ? simNodeIpByName(name) : simNodeIp(o.firstIndex + i), client, o, o.clock, log);
       await node.register();
       this.nodes.set(name, node);
     });
     log.info({ nodes: names.length, ms: Date.now() - t0 }, 'simulated nodes registered');
 
     // One identity reads for the whole sim (the watches); each node writes as itself.
-    const reader: ApiClient = this.nodes.values().next().value?.api ?? this.client('', 'hale-sim');
+    const reader: ApiClient = this.nodes.values().next().value?.api ?? this.client(await simNodeToken(o.server, creds, SIM_READER), `hale-sim/${SIM_READER}`);
     const limit = new WriteLimit(o.writeConcurrency);
     const pods = new Informer(reader, PODS, { fieldSelector: 'spec.nodeName!=', onError: (err) => log.warn({ err: String(err) }, 'pod watch: retrying') });
     pods.addIndex(BY_NODE, (p) => [String((p.spec as { nodeName?: unknown } | undefined)?.nodeName ?? '')]);
@@ -99,6 +133,7 @@ export class SimCluster {
     pods.on({ add: (p) => driver.consider(p), update: (p) => driver.consider(p), delete: (p) => driver.forget(p) });
     const nodes = new Informer(reader, NODES, { labelSelector: `${LABEL_SIMULATED}=true`, onError: (err) => log.warn({ err: String(err) }, 'node watch: retrying') });
     nodes.on({ add: (n) => this.onNode(n), update: (n) => this.onNode(n), delete: (n) => this.onNodeDeleted(n) });
+    this.nodeInformer = nodes;
     // Heartbeats first: the node informer's first list may already carry a stopped-heartbeat annotation.
     let i = 0;
     for (const node of this.nodes.values()) node.startHeartbeat(Math.floor((i++ * o.leaseRenewMs) / Math.max(this.nodes.size, 1)));
@@ -177,6 +212,53 @@ export class SimCluster {
       ),
     );
     return chosen.map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
+  }
+
+  /**
+   * Registers nodes with their own labels, taints and capacity and starts
+   * their heartbeats; resolves once every Node is registered. A name the sim
+   * already runs is left as it is.
+   */
+  async addNodes(nodes: readonly AddedNode[]): Promise<void> {
+    if (!this.creds || !this.driver) throw new Error('the sim is not started');
+    const creds = this.creds;
+    await eachLimited(nodes, 16, async (req) => {
+      const pending = this.adding.get(req.name);
+      if (pending) return pending;
+      if (this.nodes.has(req.name)) return;
+      const p = this.addOne(creds, req).finally(() => this.adding.delete(req.name));
+      this.adding.set(req.name, p);
+      return p;
+    });
+  }
+
+  private async addOne(creds: JoinCredentials, req: AddedNode): Promise<void> {
+    const o = this.o;
+    const errs = isDNS1123Subdomain(req.name);
+    if (errs.length) throw new Error(`node name ${JSON.stringify(req.name)}: ${errs.join('; ')}`);
+    const template = templateFromRequest(req, o.node);
+    const client = this.client(await simNodeToken(o.server, creds, req.name), `hale-sim/${req.name}`);
+    const node = new SimNode(req.name, simNodeIpByName(req.name), client, o, o.clock, o.log, template);
+    await node.register();
+    this.nodes.set(req.name, node);
+    node.startHeartbeat(0);
+    // The informer may have seen the Node before it was ours: catch up (pod CIDR, heartbeat annotation).
+    const seen = this.nodeInformer?.get(req.name);
+    if (seen) this.onNode(seen);
+    o.log.info({ node: req.name }, 'simulated node added');
+  }
+
+  /** Stops the heartbeats of `names` and forgets them (unknown names are ignored); their Nodes stay. */
+  removeNodes(names: readonly string[]): void {
+    for (const name of names) {
+      const node = this.nodes.get(name);
+      if (!node) continue;
+      node.stopHeartbeat();
+      this.nodes.delete(name);
+      this.driver?.reconsiderNode(name);
+      void node.recorder.flush();
+      this.o.log.info({ node: name }, 'simulated node removed');
+    }
   }
 
   /** Deletes this sim's Node objects (their pods are then garbage of the control plane). */

@@ -7,6 +7,9 @@
 // A node is `alive` while it heartbeats. A stopped heartbeat is a dead
 // kubelet: the lease lapses, the status is not reported, and the pod driver
 // leaves its pods alone until the heartbeat resumes.
+//
+// Each node has its own template (labels, taints, capacity): by default the
+// sim's shared one, or the one its machine request asked for.
 
 import type { KObject } from '../../api/object.js';
 import type { ApiClient } from '../../client/api-client.js';
@@ -19,7 +22,7 @@ import { LeaseKeeper } from '../../agent/node/lease.js';
 import { HALE_NODE_CERT_ANNOTATION, newNode, nodeStatus, type NodeFacts } from '../../agent/node/node-object.js';
 import { LABEL_SIMULATED } from '../../api/fencing.js';
 import { PodIps } from './pod-ips.js';
-import type { ResolvedSimOptions } from './sim-options.js';
+import type { ResolvedNodeTemplate, ResolvedSimOptions } from './sim-options.js';
 
 const READY = { ready: true, readyReason: 'KubeletReady', readyMessage: 'kubelet is posting ready status' };
 
@@ -33,6 +36,7 @@ export class SimNode {
   private conditions: unknown[] = [];
   private lastEarlyReport = -Infinity;
   ips: PodIps | undefined;
+  readonly template: ResolvedNodeTemplate;
 
   constructor(
     readonly name: string,
@@ -41,7 +45,9 @@ export class SimNode {
     private readonly o: ResolvedSimOptions,
     private readonly clock: Clock,
     private readonly log: Logger,
+    template?: ResolvedNodeTemplate,
   ) {
+    this.template = template ?? o.node;
     this.recorder = new EventRecorder({ client, source: { component: 'kubelet', host: name }, clock, log });
     this.lease = new LeaseKeeper({
       client,
@@ -67,10 +73,11 @@ export class SimNode {
       name: this.name,
       ip: this.ip,
       hostname: this.name,
-      cpus: this.o.node.cpus,
-      memoryBytes: this.o.node.memoryBytes,
-      ephemeralStorageBytes: this.o.node.ephemeralStorageBytes,
-      maxPods: this.o.node.maxPods,
+      cpus: this.template.cpus,
+      memoryBytes: this.template.memoryBytes,
+      ephemeralStorageBytes: this.template.ephemeralStorageBytes,
+      maxPods: this.template.maxPods,
+      extraCapacity: this.template.extraCapacity,
       kernelVersion: 'simulated',
       osImage: 'hale simulated node',
       architecture: process.arch,
@@ -79,7 +86,8 @@ export class SimNode {
       runtime: 'sim://0.1.0',
       agentPort: 10250,
       certSha256: '',
-      labels: { ...this.o.node.labels, [LABEL_SIMULATED]: 'true' },
+      labels: { ...this.template.labels, [LABEL_SIMULATED]: 'true' },
+      taints: this.template.taints,
     };
   }
 
@@ -92,7 +100,6 @@ export class SimNode {
     const node = newNode(this.facts(), READY, this.nowIso());
     delete node.metadata.annotations?.[HALE_NODE_CERT_ANNOTATION];
     if (!Object.keys(node.metadata.annotations ?? {}).length) delete node.metadata.annotations;
-    if (this.o.node.taints.length) node.spec = { taints: this.o.node.taints };
     let obj: KObject;
     try {
       obj = await this.client.create(NODES, '', node);

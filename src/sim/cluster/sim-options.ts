@@ -1,11 +1,16 @@
 // Options of a simulated cluster (`hale sim`), Temporal-style: `SimOptions`
 // with documented defaults, one `resolveSimOptions()` that validates, and
-// `ResolvedSimOptions` the rest of the sim reads.
+// `ResolvedSimOptions` the rest of the sim reads. Each node carries its own
+// resolved template (labels, taints, capacity): the nodes a sim starts with
+// share `node`; nodes added later (`SimCluster.addNodes`, the control mode of
+// `hale sim`) bring theirs, made from a machine request by
+// `templateFromRequest`.
 
 import type { Clock } from '../../lib/clock/clock.js';
 import { realClock } from '../../lib/clock/clock.js';
 import type { Logger } from '../../lib/log/log.js';
-import { isDNS1123Label } from '../../api/validation/names.js';
+import { isDNS1123Label, isDNS1123Subdomain } from '../../api/validation/names.js';
+import { parseQuantity, type Quantity } from '../../api/validation/quantity.js';
 
 export interface SimTaint {
   key: string;
@@ -25,7 +30,11 @@ export interface SimNodeTemplate {
   /** added to the node's own labels (hale/simulated=true is always set) */
   labels?: Record<string, string>;
   taints?: SimTaint[];
+  /** further capacity entries (extended resources), quantities as given */
+  extraCapacity?: Record<string, string>;
 }
+
+export type ResolvedNodeTemplate = Required<SimNodeTemplate>;
 
 export interface SimOptions {
   /** https://host:port of the API server */
@@ -34,6 +43,8 @@ export interface SimOptions {
   token: string;
   /** how many nodes to simulate */
   nodes: number;
+  /** explicit node names (then `nodes` is their count); default `<prefix>-<i>` */
+  names?: string[];
   /** node names are `<prefix>-<i>`; default "sim" */
   prefix?: string;
   /** the first node's index; default 0 */
@@ -59,6 +70,8 @@ export interface ResolvedSimOptions {
   server: string;
   token: string;
   nodes: number;
+  /** the names of the nodes the sim starts with */
+  names: string[];
   prefix: string;
   firstIndex: number;
   profileDir: string | undefined;
@@ -67,7 +80,7 @@ export interface ResolvedSimOptions {
   leaseDurationSeconds: number;
   statusReportMs: number;
   writeConcurrency: number;
-  node: Required<SimNodeTemplate>;
+  node: ResolvedNodeTemplate;
   clock: Clock;
   log: Logger;
 }
@@ -83,6 +96,18 @@ export function resolveSimOptions(o: SimOptions): ResolvedSimOptions {
   const firstIndex = o.firstIndex ?? 0;
   if (!Number.isInteger(firstIndex) || firstIndex < 0) throw new Error(`first index ${firstIndex}: expected a whole number ≥ 0`);
   if (isDNS1123Label(`${prefix}-${firstIndex + Math.max(o.nodes - 1, 0)}`).length) throw new Error(`prefix ${prefix}: node names <prefix>-<i> must be DNS-1123 labels (lower case letters, digits, "-")`);
+  let names: string[];
+  if (o.names) {
+    if (o.names.length !== o.nodes) throw new Error(`${o.names.length} names given for ${o.nodes} nodes`);
+    for (const n of o.names) {
+      const errs = isDNS1123Subdomain(n);
+      if (errs.length) throw new Error(`node name ${JSON.stringify(n)}: ${errs.join('; ')}`);
+    }
+    if (new Set(o.names).size !== o.names.length) throw new Error(`node names repeat: ${o.names.join(',')}`);
+    names = [...o.names];
+  } else {
+    names = Array.from({ length: o.nodes }, (_, i) => `${prefix}-${firstIndex + i}`);
+  }
   if (o.crashProbability !== undefined && !(o.crashProbability >= 0 && o.crashProbability <= 1)) throw new Error(`crash probability ${o.crashProbability}: expected 0…1`);
   const leaseRenewMs = positive('lease renewal interval', o.leaseRenewMs ?? 10_000);
   const leaseDurationSeconds = positive('lease duration', o.leaseDurationSeconds ?? 40);
@@ -92,6 +117,7 @@ export function resolveSimOptions(o: SimOptions): ResolvedSimOptions {
     server: o.server,
     token: o.token,
     nodes: o.nodes,
+    names,
     prefix,
     firstIndex,
     profileDir: o.profileDir,
@@ -100,15 +126,52 @@ export function resolveSimOptions(o: SimOptions): ResolvedSimOptions {
     leaseDurationSeconds,
     statusReportMs: positive('status report interval', o.statusReportMs ?? 300_000),
     writeConcurrency: positive('write concurrency', o.writeConcurrency ?? 64),
-    node: {
-      cpus: positive('node cpus', t.cpus ?? 32),
-      memoryBytes: positive('node memory', t.memoryBytes ?? 256 * 2 ** 30),
-      ephemeralStorageBytes: positive('node ephemeral storage', t.ephemeralStorageBytes ?? 2 ** 40),
-      maxPods: positive('node max pods', t.maxPods ?? 110),
-      labels: t.labels ?? {},
-      taints: t.taints ?? [],
-    },
+    node: resolveNodeTemplate(t),
     clock: o.clock ?? realClock,
     log: o.log,
   };
+}
+
+export function resolveNodeTemplate(t: SimNodeTemplate): ResolvedNodeTemplate {
+  return {
+    cpus: positive('node cpus', t.cpus ?? 32),
+    memoryBytes: positive('node memory', t.memoryBytes ?? 256 * 2 ** 30),
+    ephemeralStorageBytes: positive('node ephemeral storage', t.ephemeralStorageBytes ?? 2 ** 40),
+    maxPods: positive('node max pods', t.maxPods ?? 110),
+    labels: t.labels ?? {},
+    taints: t.taints ?? [],
+    extraCapacity: t.extraCapacity ?? {},
+  };
+}
+
+/** A machine request's node: its labels and taints; its capacity quantities over `base` (cpu, memory, pods, ephemeral-storage; others kept as extended resources). */
+export interface SimNodeRequest {
+  labels?: Record<string, string>;
+  taints?: SimTaint[];
+  capacity?: Record<string, string>;
+}
+
+function quantity(key: string, v: string): Quantity {
+  const r = parseQuantity(v);
+  if (!r.ok) throw new Error(`capacity ${key} ${JSON.stringify(v)}: ${r.error}`);
+  if (r.q.mantissa < 0n) throw new Error(`capacity ${key} ${JSON.stringify(v)}: must be greater than or equal to 0`);
+  return r.q;
+}
+
+/** The value as a JS number (cpu keeps its fraction; bytes and pods are whole). */
+function toNumber(q: Quantity): number {
+  return Number(q.mantissa) * 10 ** q.exp;
+}
+
+export function templateFromRequest(req: SimNodeRequest, base: ResolvedNodeTemplate): ResolvedNodeTemplate {
+  const t: ResolvedNodeTemplate = { ...base, labels: { ...base.labels, ...(req.labels ?? {}) }, taints: req.taints ? [...req.taints] : [...base.taints], extraCapacity: { ...base.extraCapacity } };
+  for (const [key, v] of Object.entries(req.capacity ?? {})) {
+    const n = toNumber(quantity(key, v));
+    if (key === 'cpu') t.cpus = Math.ceil(n * 1000) / 1000;
+    else if (key === 'memory') t.memoryBytes = Math.ceil(n);
+    else if (key === 'ephemeral-storage') t.ephemeralStorageBytes = Math.ceil(n);
+    else if (key === 'pods') t.maxPods = Math.ceil(n);
+    else t.extraCapacity[key] = v;
+  }
+  return t;
 }
