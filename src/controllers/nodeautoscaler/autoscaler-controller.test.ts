@@ -169,3 +169,15 @@ test('an idle node is drained and removed after unneededFor; min is kept', () =>
     assert.equal((await poolNodes(b, 'w')).length, 1);
     assert.ok((await b.events('')).some((e) => e.reason === 'ScaleDown' && e.involved === 'NodePool/w'));
   }));
+
+test('deleting a pool drains and removes its nodes first, then the pool goes', () =>
+  run(async (b, c, m) => {
+    await createPool(b, 'w', { minNodes: 2, maxNodes: 3 });
+    await settle(b, c);
+    assert.deepEqual((await b.client.get(NODEPOOLS, '', 'w')).metadata.finalizers, ['autoscaling.hale.dev/nodes']);
+    await b.client.delete(NODEPOOLS, '', 'w');
+    await settle(b, c, 5_000);
+    assert.deepEqual([...m.deleted].sort(), [...m.created].sort());
+    assert.equal((await poolNodes(b, 'w')).length, 0);
+    await assert.rejects(b.client.get(NODEPOOLS, '', 'w'), /not found/);
+  }));

@@ -17,7 +17,6 @@
 // pool shrinks while pods wait for capacity; nothing is repaired while the
 // pool's breaker is open.
 
-import { cpus, totalmem } from 'node:os';
 import type { KObject } from '../../api/object.js';
 import type { LaunchingMachine } from '../../api/nodepool/types.js';
 import type { Informer } from '../../client/informer.js';
@@ -32,6 +31,7 @@ import { volumeBindingFilter } from '../../scheduler/filters/volume-binding.js';
 import { volumeRestrictionsFilter } from '../../scheduler/filters/volume-restrictions.js';
 import type { FilterPlugin } from '../../scheduler/index.js';
 import { BY_NODE, isToBeDeleted, setToBeDeleted } from './drain.js';
+import { hasFinalizer, setFinalizer } from './finalizer.js';
 import { Machines } from './machines.js';
 import { AutoscalerMetrics } from './metrics.js';
 import { pendingPods, isUnschedulable } from './pending.js';
@@ -39,7 +39,9 @@ import { readPool, poolOf, type PoolConfig } from './pool-config.js';
 import { templateNode } from './template-node.js';
 import { buildStatus, currentStatus, rfc3339 } from './pool-status.js';
 import { planLaunching } from './provisioning.js';
-import { NOT_TRIGGER_SCALE_UP, PROVISION_TIMEOUT, REPAIR_BLOCKED, TRIGGERED_SCALE_UP } from './reasons.js';
+import { newNodeCapacity } from './capacity.js';
+import { PodDecisionEvents } from './pod-events.js';
+import { PROVISION_TIMEOUT, REPAIR_BLOCKED } from './reasons.js';
 import { isNodeHealthy, planRepairs } from './repair.js';
 import { planScaleDown } from './scale-down.js';
 import { planScaleUp, type ScaleUpPool } from './scale-up.js';
@@ -60,9 +62,6 @@ export interface NodeAutoscalerOptions {
   podEventsPerPass?: number;
 }
 
-/** What a simulated node offers when its pool names no capacity (hale sim's defaults). */
-const SIM_CAPACITY = { cpu: '32', memory: '256Gi', pods: '110' };
-
 export class NodeAutoscaler implements RunnableController {
   readonly name = 'node-autoscaler';
   private readonly log: Logger;
@@ -82,8 +81,7 @@ export class NodeAutoscaler implements RunnableController {
   private readonly unneededSince = new SinceTracker();
   /** node uids seen Ready at least once (a registered node not yet Ready is still starting) */
   private readonly seenReady = new Set<string>();
-  /** pod uid → the message last recorded for it (one event per pod and decision) */
-  private readonly podEvents = new Map<string, string>();
+  private readonly podEvents: PodDecisionEvents;
   private readonly breakerOpen = new Map<string, boolean>();
   private readonly providerReported = new Map<string, string>();
   private readonly o: Required<Omit<NodeAutoscalerOptions, 'providers'>>;
@@ -103,6 +101,7 @@ export class NodeAutoscaler implements RunnableController {
       podEventsPerPass: opts.podEventsPerPass ?? 50,
     };
     this.metrics = new AutoscalerMetrics(ctx.metrics);
+    this.podEvents = new PodDecisionEvents(this.recorder, this.o.podEventsPerPass);
     const inf = ctx.informers;
     this.pools = inf.for(NODEPOOLS);
     this.nodes = inf.for(NODES);
@@ -142,7 +141,7 @@ export class NodeAutoscaler implements RunnableController {
         if (isUnschedulable(p) && !(old && isUnschedulable(old))) this.soon();
       },
       delete: (p) => {
-        this.podEvents.delete(p.metadata.uid ?? '');
+        this.podEvents.forget(p);
         if (nodeNameOf(p)) this.soon();
       },
     });
@@ -192,16 +191,6 @@ export class NodeAutoscaler implements RunnableController {
     return [volumeRestrictionsFilter(lookup), volumeBindingFilter(lookup)];
   }
 
-  /** What a new node of the pool offers: the template's capacity, else a registered node's, else the provider type's default. */
-  private capacityFor(pool: PoolConfig, nodes: readonly KObject[]): Record<string, string> | undefined {
-    if (pool.capacity) return pool.capacity;
-    const registered = nodes.find((n) => (n.status as { allocatable?: unknown } | undefined)?.allocatable);
-    if (registered) return { ...((registered.status as { allocatable: Record<string, string> }).allocatable) };
-    if (pool.provider.type === 'sim') return { ...SIM_CAPACITY };
-    if (pool.provider.type === 'local') return { cpu: String(cpus().length), memory: `${Math.floor(totalmem() / 1024)}Ki`, pods: '110' };
-    return undefined;
-  }
-
   private async pass(): Promise<void> {
     const started = this.ctx.clock.monotonic();
     this.nextDue = Infinity;
@@ -231,14 +220,22 @@ export class NodeAutoscaler implements RunnableController {
 
     const configs: PoolConfig[] = [];
     const poolObjects = new Map<string, KObject>();
+    const deleting: PoolConfig[] = [];
     for (const obj of this.pools.items.values()) {
-      if (obj.metadata.deletionTimestamp) continue;
       const cfg = readPool(obj);
-      configs.push(cfg);
       poolObjects.set(cfg.name, obj);
+      if (obj.metadata.deletionTimestamp) {
+        if (hasFinalizer(obj)) deleting.push(cfg);
+        continue;
+      }
+      if (!hasFinalizer(obj)) await setFinalizer(this.ctx.client, cfg.name, true);
+      configs.push(cfg);
       this.machines.reportProvider(cfg, obj, this.providerReported);
     }
-    this.machines.retainPools(new Set(configs.map((c) => c.name)));
+    this.machines.retainPools(new Set([...configs, ...deleting].map((c) => c.name)));
+
+    // 0. pools being deleted: their machines go (nodes drained), then the finalizer.
+    for (const cfg of deleting) await this.retirePool(cfg, poolObjects.get(cfg.name)!, byPool.get(cfg.name) ?? [], nodeNames);
 
     // 1. launching machines: registered ones leave the list, late ones are given up.
     const launching = new Map<string, LaunchingMachine[]>();
@@ -290,13 +287,13 @@ export class NodeAutoscaler implements RunnableController {
       // A pool node that registered but was never Ready yet is still starting: count it as the capacity it will be.
       const pool = configs.find((c) => c.name === poolOf(n));
       if (pool && !isNodeHealthy(n) && !this.seenReady.has(n.metadata.uid ?? '')) {
-        simNodes.push(templateNode(pool, name, this.capacityFor(pool, [n]) ?? {}));
+        simNodes.push(templateNode(pool, name, newNodeCapacity(pool, [n]) ?? {}));
       } else simNodes.push(n);
     }
     for (const cfg of configs) {
       const nodes = (byPool.get(cfg.name) ?? []).filter((n) => !removing.has(n.metadata.name ?? ''));
       const inFlight = launching.get(cfg.name) ?? [];
-      const capacity = this.capacityFor(cfg, nodes);
+      const capacity = newNodeCapacity(cfg, nodes);
       for (const m of inFlight) simNodes.push(templateNode(cfg, m.name, capacity ?? {}));
       sizes.set(cfg.name, { registered: nodes.length, launching: inFlight.length });
       const usable = this.machines.providerError(cfg) === undefined && !this.machines.backingOff(cfg.name);
@@ -304,7 +301,7 @@ export class NodeAutoscaler implements RunnableController {
       upPools.push({ config: cfg, room: Math.max(0, room), capacity });
     }
     const up = planScaleUp({ pools: upPools, nodes: simNodes, pods: bound, namespaces: [...this.namespaces.items.values()], pending, extraFilters: this.volumeFilters() });
-    this.recordPodDecisions(pending, up.triggered, up.notTriggered, sizes, configs, up.add);
+    this.podEvents.record(pending, up, sizes, configs);
     for (const cfg of configs) {
       if (this.machines.providerError(cfg) !== undefined || this.machines.backingOff(cfg.name)) continue;
       const size = sizes.get(cfg.name)!;
@@ -314,7 +311,7 @@ export class NodeAutoscaler implements RunnableController {
       const total = Math.min(add + repl + belowMin, Math.max(0, cfg.max - size.registered - size.launching));
       if (total <= 0) continue;
       const forPods = [...up.triggered.values()].filter((p) => p === cfg.name).length;
-      await this.machines.launch(cfg, poolObjects.get(cfg.name)!, total, this.capacityFor(cfg, byPool.get(cfg.name) ?? []) ?? {}, {
+      await this.machines.launch(cfg, poolObjects.get(cfg.name)!, total, newNodeCapacity(cfg, byPool.get(cfg.name) ?? []) ?? {}, {
         scaleUp: Math.min(add, total),
         repair: Math.min(repl, Math.max(0, total - add)),
         min: Math.max(0, total - add - repl),
@@ -370,39 +367,12 @@ export class NodeAutoscaler implements RunnableController {
     this.metrics.passSeconds.observe((this.lastPassEnd - started) / 1000);
   }
 
-  /** One TriggeredScaleUp / NotTriggerScaleUp event per pod and decision, at most `podEventsPerPass` per pass. */
-  private recordPodDecisions(
-    pending: readonly KObject[],
-    triggered: ReadonlyMap<string, string>,
-    notTriggered: ReadonlyMap<string, string>,
-    sizes: ReadonlyMap<string, { registered: number; launching: number }>,
-    configs: readonly PoolConfig[],
-    add: ReadonlyMap<string, number>,
-  ): void {
-    let budget = this.o.podEventsPerPass;
-    for (const pod of pending) {
-      if (budget <= 0) return;
-      const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
-      const uid = pod.metadata.uid ?? key;
-      let reason: string;
-      let message: string;
-      const pool = triggered.get(key);
-      if (pool !== undefined) {
-        const s = sizes.get(pool);
-        const cfg = configs.find((c) => c.name === pool);
-        const from = (s?.registered ?? 0) + (s?.launching ?? 0);
-        reason = TRIGGERED_SCALE_UP;
-        message = `pod triggered scale-up: [{${pool} ${from}->${from + (add.get(pool) ?? 0)} (max: ${cfg?.max ?? '?'})}]`;
-      } else {
-        const why = notTriggered.get(key);
-        if (why === undefined) continue;
-        reason = NOT_TRIGGER_SCALE_UP;
-        message = `pod didn't trigger scale-up: ${why}`;
-      }
-      if (this.podEvents.get(uid) === `${reason}\0${message}`) continue;
-      this.podEvents.set(uid, `${reason}\0${message}`);
-      this.recorder.record(pod, reason === TRIGGERED_SCALE_UP ? 'Normal' : 'Normal', reason, message);
-      budget--;
-    }
+  private async retirePool(cfg: PoolConfig, obj: KObject, nodes: readonly KObject[], nodeNames: ReadonlySet<string>): Promise<void> {
+    const launching = this.machines.launchingOf(cfg.name) ?? ((currentStatus(obj).launching ?? []) as LaunchingMachine[]);
+    for (const m of launching) if (!nodeNames.has(m.name)) this.machines.abandon(cfg, m.name);
+    this.machines.setLaunching(cfg.name, []);
+    for (const n of nodes) if (!this.machines.isRemoving(n.metadata.name ?? '')) this.machines.retire(cfg, obj, n);
+    // Machines given up and nodes being drained count until their provider said they are gone.
+    if (nodes.length === 0 && this.machines.removingIn(cfg.name) === 0) await setFinalizer(this.ctx.client, cfg.name, false);
   }
 }

@@ -204,7 +204,13 @@ export class Machines {
     const provider = this.entry(cfg).provider;
     this.o.metrics.nodesRemoved.inc({ pool: cfg.name, reason: 'provision_timeout' });
     if (!provider) return;
-    this.track(provider.delete(name).catch((err: unknown) => this.deleteFailed(cfg, name, err)));
+    this.removing.set(name, cfg.name);
+    this.track(
+      provider
+        .delete(name)
+        .catch((err: unknown) => this.deleteFailed(cfg, name, err))
+        .finally(() => this.removing.delete(name)),
+    );
   }
 
   private deleteFailed(cfg: PoolConfig, name: string, err: unknown): void {
@@ -240,6 +246,15 @@ export class Machines {
   }
 
   scaleDown(cfg: PoolConfig, pool: KObject, node: KObject, utilizationPercent: number, unneededMs: number): void {
+    this.drainAndRemove(cfg, pool, node, 'scale_down', `its pods requested ${utilizationPercent.toFixed(0)}% of it (below ${cfg.scaleDown.thresholdPercent}%) for ${seconds(unneededMs)} and fit on other nodes`);
+  }
+
+  /** The pool is being deleted: its node is drained and removed like a scale-down. */
+  retire(cfg: PoolConfig, pool: KObject, node: KObject): void {
+    this.drainAndRemove(cfg, pool, node, 'pool_deleted', 'its NodePool is being deleted');
+  }
+
+  private drainAndRemove(cfg: PoolConfig, pool: KObject, node: KObject, reason: string, why: string): void {
     const name = node.metadata.name ?? '';
     this.removing.set(name, cfg.name);
     this.o.recorder.record(node, 'Normal', SCALE_DOWN, 'marked the node as toBeDeleted/unschedulable');
@@ -252,9 +267,9 @@ export class Machines {
         return;
       }
       await this.removeMachine(cfg, name);
-      this.o.metrics.nodesRemoved.inc({ pool: cfg.name, reason: 'scale_down' });
+      this.o.metrics.nodesRemoved.inc({ pool: cfg.name, reason });
       this.times.set(cfg.name, { ...this.lastTimes(cfg.name), down: this.o.ctx.clock.now() });
-      this.o.recorder.record(pool, 'Normal', SCALE_DOWN, `removed node ${name}: its pods requested ${utilizationPercent.toFixed(0)}% of it (below ${cfg.scaleDown.thresholdPercent}%) for ${seconds(unneededMs)} and fit on other nodes`);
+      this.o.recorder.record(pool, 'Normal', SCALE_DOWN, `removed node ${name}: ${why}`);
     };
     this.track(
       op()
@@ -264,6 +279,13 @@ export class Machines {
         })
         .finally(() => this.removing.delete(name)),
     );
+  }
+
+  /** Nodes of `pool` being removed now. */
+  removingIn(pool: string): number {
+    let n = 0;
+    for (const p of this.removing.values()) if (p === pool) n++;
+    return n;
   }
 
   // ---- status ----
