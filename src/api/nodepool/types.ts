@@ -4,6 +4,8 @@
 // the shapes as stored (defaults applied by the API server); durations stay
 // Go duration strings in the object and are read with parseDuration.
 
+import type { Condition } from '../../machinery/conditions.js';
+
 export const NODEPOOL_GROUP = 'autoscaling.hale.dev';
 export const NODEPOOL_VERSION = 'v1alpha1';
 export const NODEPOOL_API_VERSION = `${NODEPOOL_GROUP}/${NODEPOOL_VERSION}`;
@@ -35,14 +37,8 @@ export interface LaunchingMachine {
   since: string;
 }
 
-export interface NodePoolCondition {
-  type: string;
-  status: 'True' | 'False' | 'Unknown';
-  observedGeneration?: number;
-  lastTransitionTime: string;
-  reason: string;
-  message: string;
-}
+/** metav1.Condition */
+export type NodePoolCondition = Condition;
 
 export interface NodePoolStatus {
   observedGeneration?: number;

@@ -37,7 +37,8 @@ import { AutoscalerMetrics } from './metrics.js';
 import { pendingPods, isUnschedulable } from './pending.js';
 import { readPool, poolOf, type PoolConfig } from './pool-config.js';
 import { templateNode } from './template-node.js';
-import { buildStatus, currentStatus, rfc3339 } from './pool-status.js';
+import { rfc3339 } from '../../machinery/conditions.js';
+import { buildStatus, currentStatus } from './pool-status.js';
 import { planLaunching } from './provisioning.js';
 import { newNodeCapacity } from './capacity.js';
 import { PodDecisionEvents } from './pod-events.js';
@@ -83,7 +84,6 @@ export class NodeAutoscaler implements RunnableController {
   private readonly seenReady = new Set<string>();
   private readonly podEvents: PodDecisionEvents;
   private readonly breakerOpen = new Map<string, boolean>();
-  private readonly providerReported = new Map<string, string>();
   private readonly o: Required<Omit<NodeAutoscalerOptions, 'providers'>>;
   private nextDue = Infinity;
   private lastPassEnd = -Infinity;
@@ -230,7 +230,7 @@ export class NodeAutoscaler implements RunnableController {
       }
       if (!hasFinalizer(obj)) await setFinalizer(this.ctx.client, cfg.name, true);
       configs.push(cfg);
-      this.machines.reportProvider(cfg, obj, this.providerReported);
+      this.machines.reportProvider(cfg, obj);
     }
     this.machines.retainPools(new Set([...configs, ...deleting].map((c) => c.name)));
 
@@ -278,6 +278,7 @@ export class NodeAutoscaler implements RunnableController {
     this.metrics.unschedulablePods.set(pending.length);
     const bound: KObject[] = [];
     for (const p of this.pods.items.values()) if (nodeNameOf(p)) bound.push(p);
+    const byName = new Map(configs.map((c) => [c.name, c]));
     const simNodes: KObject[] = [];
     const upPools: ScaleUpPool[] = [];
     const sizes = new Map<string, { registered: number; launching: number }>();
@@ -285,7 +286,7 @@ export class NodeAutoscaler implements RunnableController {
       const name = n.metadata.name ?? '';
       if (removing.has(name)) continue;
       // A pool node that registered but was never Ready yet is still starting: count it as the capacity it will be.
-      const pool = configs.find((c) => c.name === poolOf(n));
+      const pool = byName.get(poolOf(n) ?? '');
       if (pool && !isNodeHealthy(n) && !this.seenReady.has(n.metadata.uid ?? '')) {
         simNodes.push(templateNode(pool, name, newNodeCapacity(pool, [n]) ?? {}));
       } else simNodes.push(n);
@@ -300,7 +301,10 @@ export class NodeAutoscaler implements RunnableController {
       const room = usable ? cfg.max - nodes.length - inFlight.length - (replacements.get(cfg.name) ?? 0) : 0;
       upPools.push({ config: cfg, room: Math.max(0, room), capacity });
     }
-    const up = planScaleUp({ pools: upPools, nodes: simNodes, pods: bound, namespaces: [...this.namespaces.items.values()], pending, extraFilters: this.volumeFilters() });
+    const capacities = new Map(upPools.map((p) => [p.config.name, p.capacity]));
+    const namespaces = [...this.namespaces.items.values()];
+    const volumeFilters = this.volumeFilters();
+    const up = planScaleUp({ pools: upPools, nodes: simNodes, pods: bound, namespaces, pending, extraFilters: volumeFilters });
     this.podEvents.record(pending, up, sizes, configs);
     for (const cfg of configs) {
       if (this.machines.providerError(cfg) !== undefined || this.machines.backingOff(cfg.name)) continue;
@@ -311,7 +315,7 @@ export class NodeAutoscaler implements RunnableController {
       const total = Math.min(add + repl + belowMin, Math.max(0, cfg.max - size.registered - size.launching));
       if (total <= 0) continue;
       const forPods = [...up.triggered.values()].filter((p) => p === cfg.name).length;
-      await this.machines.launch(cfg, poolObjects.get(cfg.name)!, total, newNodeCapacity(cfg, byPool.get(cfg.name) ?? []) ?? {}, {
+      await this.machines.launch(cfg, poolObjects.get(cfg.name)!, total, capacities.get(cfg.name) ?? {}, {
         scaleUp: Math.min(add, total),
         repair: Math.min(repl, Math.max(0, total - add)),
         min: Math.max(0, total - add - repl),
@@ -323,7 +327,7 @@ export class NodeAutoscaler implements RunnableController {
     const poolNodes = new Map<string, { config: PoolConfig; nodes: KObject[] }>();
     for (const cfg of configs) if ((launching.get(cfg.name) ?? []).length === 0) poolNodes.set(cfg.name, { config: cfg, nodes: byPool.get(cfg.name) ?? [] });
     const down = planScaleDown(
-      { pools: poolNodes, nodes: allNodes, pods: bound, namespaces: [...this.namespaces.items.values()], pdbs: [...this.pdbs.items.values()], busy: this.machines.removingSet(), scaleUpPending: pending.length > 0, extraFilters: this.volumeFilters() },
+      { pools: poolNodes, nodes: allNodes, pods: bound, namespaces, pdbs: [...this.pdbs.items.values()], busy: this.machines.removingSet(), scaleUpPending: pending.length > 0, extraFilters: volumeFilters },
       this.unneededSince,
       nowMono,
     );

@@ -19,7 +19,7 @@ import type { NodeProvider, ProviderFactory } from '../../nodepool/providers/pro
 import { drainNode, setToBeDeleted } from './drain.js';
 import type { AutoscalerMetrics } from './metrics.js';
 import type { PoolConfig } from './pool-config.js';
-import { rfc3339 } from './pool-status.js';
+import { rfc3339 } from '../../machinery/conditions.js';
 import { DELETE_FAILED, NODE_REPAIR, PROVIDER_UNAVAILABLE, SCALE_DOWN, SCALE_DOWN_FAILED, SCALE_UP, SCALE_UP_FAILED } from './reasons.js';
 import { readyStatusOf } from './repair.js';
 
@@ -42,6 +42,8 @@ interface PoolProvider {
   key: string;
   provider?: NodeProvider;
   error?: string;
+  /** the error last recorded as an event */
+  reported?: string;
 }
 
 const SUFFIX = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -80,7 +82,7 @@ export class Machines {
     try {
       next = { key, provider: this.o.providers(cfg.name, cfg.provider) };
     } catch (err) {
-      next = { key, error: errorMessage(err) };
+      next = { key, error: errorMessage(err), ...(cur?.reported !== undefined ? { reported: cur.reported } : {}) };
       if (cur?.error !== next.error) this.o.log.warn({ pool: cfg.name, err: next.error }, 'node provider unavailable');
     }
     this.providers.set(cfg.name, next);
@@ -308,10 +310,11 @@ export class Machines {
   }
 
   /** Records once per pool and message that its provider cannot run here. */
-  reportProvider(cfg: PoolConfig, pool: KObject, reported: Map<string, string>): void {
-    const err = this.entry(cfg).error;
-    if (err === undefined || reported.get(cfg.name) === err) return;
-    reported.set(cfg.name, err);
+  reportProvider(cfg: PoolConfig, pool: KObject): void {
+    const e = this.entry(cfg);
+    if (e.error === undefined || e.reported === e.error) return;
+    const err = e.error;
+    e.reported = err;
     this.o.recorder.record(pool, 'Warning', PROVIDER_UNAVAILABLE, err);
   }
 

@@ -5,7 +5,8 @@
 // condition's lastTransitionTime moves only when its status changes.
 
 import type { KObject } from '../../api/object.js';
-import type { LaunchingMachine, NodePoolCondition, NodePoolStatus } from '../../api/nodepool/types.js';
+import type { LaunchingMachine, NodePoolStatus } from '../../api/nodepool/types.js';
+import { setCondition } from '../../machinery/conditions.js';
 
 export interface PoolStatusInput {
   generation: number;
@@ -18,21 +19,11 @@ export interface PoolStatusInput {
   breaker: { open: boolean; unhealthy: number; total: number; maxPercent: number };
 }
 
-export function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
-}
-
-function condition(prev: readonly NodePoolCondition[], c: Omit<NodePoolCondition, 'lastTransitionTime'>, nowMs: number): NodePoolCondition {
-  const old = prev.find((p) => p.type === c.type);
-  return { ...c, lastTransitionTime: old && old.status === c.status ? old.lastTransitionTime : rfc3339(nowMs) };
-}
-
 export function currentStatus(pool: KObject): NodePoolStatus {
   return (pool.status ?? {}) as NodePoolStatus;
 }
 
 export function buildStatus(prev: NodePoolStatus, s: PoolStatusInput, nowMs: number): NodePoolStatus {
-  const prevConds = prev.conditions ?? [];
   const provider = s.providerError
     ? { type: 'ProviderReady', status: 'False' as const, reason: 'ProviderUnavailable', message: s.providerError, observedGeneration: s.generation }
     : { type: 'ProviderReady', status: 'True' as const, reason: 'Ready', message: '', observedGeneration: s.generation };
@@ -47,6 +38,6 @@ export function buildStatus(prev: NodePoolStatus, s: PoolStatusInput, nowMs: num
     launching: s.launching.map((m) => ({ ...m })),
     ...(s.lastScaleUpTime ? { lastScaleUpTime: s.lastScaleUpTime } : {}),
     ...(s.lastScaleDownTime ? { lastScaleDownTime: s.lastScaleDownTime } : {}),
-    conditions: [condition(prevConds, provider, nowMs), condition(prevConds, repair, nowMs)],
+    conditions: setCondition(setCondition(prev.conditions ?? [], provider, nowMs), repair, nowMs),
   };
 }

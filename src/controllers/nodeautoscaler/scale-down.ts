@@ -94,6 +94,11 @@ function podBlocker(pod: KObject, pdbs: readonly KObject[]): string | undefined 
 export function planScaleDown(input: ScaleDownInput, unneededSince: SinceTracker, nowMono: number): ScaleDownPlan {
   const plan: ScaleDownPlan = { remove: [], unneeded: [], blocked: new Map(), nextDueMs: undefined };
   const seen = new Set<string>();
+  // No pool may shrink: no snapshot of the cluster to build (trackers forget what they held).
+  if (![...input.pools.values()].some((p) => p.config.scaleDown.enabled && p.nodes.length > 0)) {
+    unneededSince.retain(seen);
+    return plan;
+  }
   const sim = new Snapshot(input.nodes, input.pods, { namespaces: input.namespaces });
   const opts = { extraFilters: input.extraFilters ?? [], random: () => 0 };
   // Destinations never include nodes on their way out.

@@ -73,6 +73,8 @@ function templateVerdict(pod: KObject, pool: ScaleUpPool, namespaces: readonly K
 
 export function planScaleUp(input: ScaleUpInput): ScaleUpPlan {
   const plan: ScaleUpPlan = { add: new Map(), triggered: new Map(), notTriggered: new Map(), waiting: 0 };
+  // Nothing waits: no snapshot of the cluster to build (the common pass).
+  if (input.pending.length === 0) return plan;
   const extra = input.extraFilters ?? [];
   const opts = { extraFilters: extra, random: () => 0 };
   const real = new Snapshot(input.nodes, input.pods, { namespaces: input.namespaces });

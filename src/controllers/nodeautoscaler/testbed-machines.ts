@@ -17,7 +17,7 @@ export class TestbedMachines implements NodeProvider {
   readonly created: string[] = [];
   readonly deleted: string[] = [];
   readonly running = new Set<string>();
-  /** names of machines that never register */
+  /** true: created machines never register */
   hang = false;
   /** the next create fails with this message */
   failNext: string | undefined;

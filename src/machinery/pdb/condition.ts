@@ -8,8 +8,8 @@
 // This module imports only types so the API server's eviction handler can use
 // it too (Kubernetes keeps it in k8s.io/component-helpers for that reason).
 
+import { setCondition } from '../conditions.js';
 import type { PdbCondition, PdbStatus } from './pdb.js';
-import { rfc3339 } from './pdb.js';
 
 export const DISRUPTION_ALLOWED = 'DisruptionAllowed';
 export const SUFFICIENT_PODS = 'SufficientPods';
@@ -18,11 +18,7 @@ export const SYNC_FAILED = 'SyncFailed';
 
 /** meta.SetStatusCondition: replaces the condition of the same type, keeping lastTransitionTime when the status is unchanged. */
 export function setStatusCondition(status: PdbStatus, c: Omit<PdbCondition, 'lastTransitionTime'>, nowMs: number): void {
-  const list = status.conditions ?? [];
-  const old = list.find((x) => x.type === c.type);
-  const lastTransitionTime = old && old.status === c.status ? old.lastTransitionTime : rfc3339(nowMs);
-  const next: PdbCondition = { type: c.type, status: c.status, ...(c.observedGeneration ? { observedGeneration: c.observedGeneration } : {}), lastTransitionTime, reason: c.reason, message: c.message };
-  status.conditions = old ? list.map((x) => (x === old ? next : x)) : [...list, next];
+  status.conditions = setCondition(status.conditions ?? [], c, nowMs);
 }
 
 /** pdbhelper.UpdateDisruptionAllowedCondition */

@@ -4,6 +4,9 @@
 
 import type { KObject } from '../../api/object.js';
 import type { LabelSelectorJson } from '../labels/selector.js';
+import type { Condition } from '../conditions.js';
+
+export { rfc3339 } from '../conditions.js';
 
 export interface PdbSpec {
   minAvailable?: number | string;
@@ -13,14 +16,7 @@ export interface PdbSpec {
 }
 
 /** metav1.Condition */
-export interface PdbCondition {
-  type: string;
-  status: 'True' | 'False' | 'Unknown';
-  observedGeneration?: number;
-  lastTransitionTime: string;
-  reason: string;
-  message: string;
-}
+export type PdbCondition = Condition;
 
 export interface PdbStatus {
   observedGeneration?: number;
@@ -40,9 +36,4 @@ export function pdbSpecOf(pdb: KObject): PdbSpec {
 export function pdbStatusOf(pdb: KObject): PdbStatus {
   const s = (pdb.status ?? {}) as Partial<PdbStatus>;
   return { disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0, ...s };
-}
-
-/** metav1.Now() as it serialises: RFC 3339, whole seconds. */
-export function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 }

@@ -33,7 +33,7 @@ import { simNodeToken } from './sim-credentials.js';
 import { join as pinServer } from '../../agent/join/join.js';
 import { formatIp } from '../../controllers/node-ipam/node-ipam-controller.js';
 import { SimNode } from './sim-node.js';
-import { resolveSimOptions, templateFromRequest, type ResolvedSimOptions, type SimOptions, type SimTaint } from './sim-options.js';
+import { resolveSimOptions, templateFromRequest, type ResolvedNodeTemplate, type ResolvedSimOptions, type SimOptions, type SimTaint } from './sim-options.js';
 import type { JoinCredentials } from '../../agent/join/join.js';
 import { WriteLimit } from './write-limit.js';
 
@@ -114,11 +114,7 @@ export class SimCluster {
     const byName = o.names.some((n, i) => n !== `${o.prefix}-${o.firstIndex + i}`);
     const t0 = Date.now();
     await eachLimited(names, 16, async (name, i) => {
-      const token = await simNodeToken(o.server, creds, name);
-      const client = this.client(token, `hale-sim/${name}`);
-      const node = new SimNode(name, byName ? simNodeIpByName(name) : simNodeIp(o.firstIndex + i), client, o, o.clock, log);
-      await node.register();
-      this.nodes.set(name, node);
+      await this.registerNode(creds, name, byName ? simNodeIpByName(name) : simNodeIp(o.firstIndex + i));
     });
     log.info({ nodes: names.length, ms: Date.now() - t0 }, 'simulated nodes registered');
 
@@ -141,6 +137,16 @@ export class SimCluster {
     await nodes.synced;
     await pods.synced;
     log.info({ nodes: this.nodes.size }, 'simulated nodes running');
+  }
+
+  /** Obtains the node's own credential, registers its Node and makes it one of this sim's nodes (not heartbeating yet). */
+  private async registerNode(creds: JoinCredentials, name: string, ip: string, template?: ResolvedNodeTemplate): Promise<SimNode> {
+    const o = this.o;
+    const client = this.client(await simNodeToken(o.server, creds, name), `hale-sim/${name}`);
+    const node = new SimNode(name, ip, client, o, o.clock, o.log, template);
+    await node.register();
+    this.nodes.set(name, node);
+    return node;
   }
 
   private client(token: string, userAgent: string): HttpClient {
@@ -237,10 +243,7 @@ export class SimCluster {
     const errs = isDNS1123Subdomain(req.name);
     if (errs.length) throw new Error(`node name ${JSON.stringify(req.name)}: ${errs.join('; ')}`);
     const template = templateFromRequest(req, o.node);
-    const client = this.client(await simNodeToken(o.server, creds, req.name), `hale-sim/${req.name}`);
-    const node = new SimNode(req.name, simNodeIpByName(req.name), client, o, o.clock, o.log, template);
-    await node.register();
-    this.nodes.set(req.name, node);
+    const node = await this.registerNode(creds, req.name, simNodeIpByName(req.name), template);
     node.startHeartbeat(0);
     // The informer may have seen the Node before it was ours: catch up (pod CIDR, heartbeat annotation).
     const seen = this.nodeInformer?.get(req.name);
