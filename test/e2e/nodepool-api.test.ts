@@ -58,7 +58,11 @@ describe('NodePool API through kubectl', () => {
 
   it('apply creates; the same apply again is unchanged; an edit is configured', async () => {
     assert.match(await apply(pool(10)), /^nodepool\.autoscaling\.hale\.dev\/workers created$/m);
-    const first = await getPool('workers');
+    // The node autoscaler writes the pool once it has seen it (finalizer, status): let it, so the resourceVersion compared below is settled.
+    const first = await c.waitFor('the autoscaler took the pool in hand', async () => {
+      const p = await getPool('workers');
+      return p.metadata.finalizers?.includes('autoscaling.hale.dev/nodes') && p.status?.observedGeneration === p.metadata.generation ? p : undefined;
+    });
     assert.match(await apply(pool(10)), /^nodepool\.autoscaling\.hale\.dev\/workers unchanged$/m);
     assert.equal((await getPool('workers')).metadata.resourceVersion, first.metadata.resourceVersion);
     assert.match(await apply(pool(12)), /^nodepool\.autoscaling\.hale\.dev\/workers configured$/m);
