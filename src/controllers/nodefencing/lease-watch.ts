@@ -87,11 +87,15 @@ export class LeaseWatch {
     return now - s.at < RENEWING_NOW_MS && now - s.healthySince >= forMs && now >= s.blockedUntil;
   }
 
-  /** Milliseconds until one of `edges` (after the last renewal or the healthy stretch start) is crossed by some node. */
-  msUntilNext(afterRenewal: number[], afterHealthy: number[]): number {
+  /**
+   * Milliseconds until one of `edges` (after the last renewal or the healthy
+   * stretch start) is crossed by some node (of `nodes`, when given).
+   */
+  msUntilNext(afterRenewal: number[], afterHealthy: number[], nodes?: Iterable<string>): number {
     const now = this.clock.monotonic();
     let next = Infinity;
-    for (const s of this.seen.values()) {
+    const all = nodes ? [...nodes].map((n) => this.seen.get(n)).filter((s): s is Seen => !!s) : this.seen.values();
+    for (const s of all) {
       for (const e of afterRenewal) if (s.at + e > now) next = Math.min(next, s.at + e - now);
       for (const e of afterHealthy) if (s.healthySince + e > now) next = Math.min(next, s.healthySince + e - now);
       if (s.at + RENEWING_NOW_MS > now) next = Math.min(next, s.at + RENEWING_NOW_MS - now);

@@ -89,6 +89,10 @@ export class NodeFencingController implements RunnableController {
   private readonly healthyAfterMs: number;
   private readonly periodMs: number;
   private readonly passes: SerialPass;
+  /** nodes whose Lease says they hold their fenced containers to a deadline */
+  private readonly armed = new Set<string>();
+  /** nodes in the fencing membership */
+  private readonly members = new Set<string>();
 
   constructor(ctx: ControllerContext, opts: NodeFencingOptions = {}) {
     this.ctx = ctx;
@@ -97,17 +101,24 @@ export class NodeFencingController implements RunnableController {
     this.fenceAtMs = (opts.fenceAfterMs ?? 8000) + (opts.marginMs ?? 4000);
     this.healthyAfterMs = (opts.grantExpiryMs ?? 6000) + (opts.driftMarginMs ?? 1000);
     this.periodMs = opts.periodMs ?? 5000;
-    this.passes = new SerialPass({ clock: ctx.clock, log: this.log, pass: () => this.pass(), nextMs: () => Math.min(this.periodMs, this.watch.msUntilNext([this.fenceAtMs], [this.healthyAfterMs])) });
+    this.passes = new SerialPass({ clock: ctx.clock, log: this.log, pass: () => this.pass(), nextMs: () => this.nextMs() });
     this.watch = new LeaseWatch(ctx.clock, 40_000, opts.driftMarginMs ?? 1000);
     this.nodes = ctx.informers.for(NODES);
     this.pods = ctx.informers.for(PODS);
     this.pods.addIndex(BY_NODE, (p) => [nodeNameOf(p)]);
+    this.nodes.on({
+      add: (n) => this.memberSeen(n),
+      update: (n) => this.memberSeen(n),
+      delete: (n) => this.members.delete(n.metadata.name ?? ''),
+    });
     this.leases = ctx.informers.for(LEASES);
     this.leases.on({
       add: (l) => this.leaseSeen(l),
       update: (l) => this.leaseSeen(l),
       delete: (l) => {
-        if (l.metadata.namespace === LEASE_NAMESPACE) this.watch.forget(l.metadata.name ?? '');
+        if (l.metadata.namespace !== LEASE_NAMESPACE) return;
+        this.watch.forget(l.metadata.name ?? '');
+        this.armed.delete(l.metadata.name ?? '');
       },
     });
     // A fenced node's last pod going away lets step 4 run.
@@ -131,8 +142,29 @@ export class NodeFencingController implements RunnableController {
     return this.passes.kick();
   }
 
+  /**
+   * The next timed pass: when an armed node reaches its fencing deadline or a
+   * member's health changes. Only those nodes' clocks matter — the unarmed
+   * and non-member ones (simulated nodes: thousands) would otherwise call a
+   * pass every few milliseconds.
+   */
+  private nextMs(): number {
+    const armed = this.watch.msUntilNext([this.fenceAtMs], [], this.armed);
+    const members = this.watch.msUntilNext([], [this.healthyAfterMs], this.members);
+    return Math.min(this.periodMs, armed, members);
+  }
+
+  private memberSeen(node: KObject): void {
+    const name = node.metadata.name ?? '';
+    if (isMember(node.metadata.labels)) this.members.add(name);
+    else this.members.delete(name);
+  }
+
   private leaseSeen(lease: KObject): void {
-    if (lease.metadata.namespace !== LEASE_NAMESPACE || lease.metadata.annotations?.[ANNOTATION_REVOKED]) return;
+    if (lease.metadata.namespace !== LEASE_NAMESPACE) return;
+    if (lease.metadata.annotations?.[ANNOTATION_FENCING_ARMED] === 'true') this.armed.add(lease.metadata.name ?? '');
+    else this.armed.delete(lease.metadata.name ?? '');
+    if (lease.metadata.annotations?.[ANNOTATION_REVOKED]) return;
     const duration = (lease.spec as { leaseDurationSeconds?: number } | undefined)?.leaseDurationSeconds;
     const live = Number(lease.metadata.annotations?.[ANNOTATION_GRANT_LIVE_MS] ?? '0');
     this.watch.observe(lease.metadata.name ?? '', lease.metadata.resourceVersion ?? '', duration, { grantLiveMs: Number.isFinite(live) ? live : 0 });

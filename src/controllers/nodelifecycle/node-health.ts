@@ -94,13 +94,15 @@ export class NodeHealth {
     return this.silentMs(name) >= this.graceMs(name) / 2;
   }
 
-  /** Milliseconds until the next node turns suspect or expires (Infinity when none will). */
-  msUntilNextChange(): number {
+  /** Milliseconds until the next node (or only `name`) turns suspect or expires (Infinity when none will). */
+  msUntilNextChange(name?: string): number {
     let next = Infinity;
     const now = this.clock.monotonic();
-    for (const [name, s] of this.seen) {
-      const g = this.graceMs(name);
-      for (const edge of [s.at + g / 2, s.at + g]) if (edge > now) next = Math.min(next, edge - now);
+    const one = name === undefined ? undefined : this.seen.get(name);
+    for (const [n, s] of name === undefined ? this.seen : one ? [[name, one] as const] : []) {
+      const g = this.graceMs(n);
+      if (s.at + g / 2 > now) next = Math.min(next, s.at + g / 2 - now);
+      else if (s.at + g > now) next = Math.min(next, s.at + g - now);
     }
     return next;
   }

@@ -220,3 +220,34 @@ test('taints someone else set are kept', async () => {
     assert.deepEqual((await node(b, 'a')).taints, ['dedicated:NoSchedule']);
   });
 });
+
+test('node events alone drive passes over just those nodes, and the zone counts follow them', async () => {
+  // No timed pass within the test (the clock does not move) and no kick: only the events the nodes cause.
+  await withLifecycle({ periodMs: 3_600_000 }, async (b, c) => {
+    for (const n of ['a', 'b', 'c']) await addNode(b, n);
+    for (const n of ['z1', 'z2', 'z3', 'z4', 'z5']) await addNode(b, n, { 'topology.kubernetes.io/zone': 'z' });
+    await settle(b, c);
+    const taints = async (n: string): Promise<string> => (await node(b, n)).taints.join(',');
+    await postStatus(b, 'a', 'False');
+    await b.until('a tainted not-ready', async () => (await taints('a')) === 'not-ready:NoExecute,not-ready:NoSchedule');
+    await b.client.patch(NODES, '', 'b', 'merge', { spec: { unschedulable: true } });
+    await b.until('b tainted unschedulable', async () => (await taints('b')) === 'unschedulable:NoSchedule');
+    await postStatus(b, 'a', 'True');
+    await b.until('a untainted', async () => (await taints('a')) === '');
+    // Zone z: the first not-ready node is tainted NoExecute at once (Normal, a token in the bucket); the
+    // second waits for a token; at three of five the zone is PartialDisruption and small: nothing more.
+    for (const n of ['z1', 'z2', 'z3']) {
+      await postStatus(b, n, 'False');
+      await b.until(`${n} tainted NoSchedule`, async () => (await taints(n)).includes('not-ready:NoSchedule'));
+    }
+    await c.idle();
+    assert.equal(await taints('z1'), 'not-ready:NoExecute,not-ready:NoSchedule');
+    assert.equal(await taints('z2'), 'not-ready:NoSchedule');
+    assert.equal(await taints('z3'), 'not-ready:NoSchedule');
+    b.clock.advance(1500);
+    await settle(b, c);
+    assert.equal(await taints('z2'), 'not-ready:NoSchedule', 'a partially disrupted small zone taints nothing, even with tokens');
+    for (const n of ['z1', 'z2', 'z3']) await postStatus(b, n, 'True');
+    await b.until('zone z untainted', async () => (await taints('z1')) + (await taints('z2')) + (await taints('z3')) === '');
+  });
+});

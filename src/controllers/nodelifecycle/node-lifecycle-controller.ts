@@ -18,6 +18,10 @@
 // turns suspect or expires (a timer at the exact moment), when a zone's
 // limiter has a token for a queued node, and every `periodMs` regardless.
 // Passes never overlap; a change during a pass makes another one follow.
+// A pass caused by node or Lease events looks only at those nodes (zone
+// counts are kept per node, so the circuit breakers stay exact): with 5,000
+// nodes renewing, an event costs one node's work, not 5,000. Timed passes,
+// and a change of the master-disruption mode, look at every node.
 
 import type { KObject } from '../../api/object.js';
 import type { Informer } from '../../client/informer.js';
@@ -82,6 +86,15 @@ export class NodeLifecycleController implements RunnableController {
   private readonly markPending = new Set<string>();
   private masterDisruption = false;
   private readonly passes: SerialPass;
+  /** nodes an event asked the next pass to look at */
+  private readonly dirty = new Set<string>();
+  /** the next pass looks at every node */
+  private fullDue = true;
+  /** monotonic ms when the next full pass is due (the period, or a node turning suspect or expiring) */
+  private nextFullAt = 0;
+  /** each counted node's contribution to its zone's counts (excluded nodes are not here) */
+  private readonly counted = new Map<string, { zone: string; ready: boolean }>();
+  private readonly zoneCounts = new Map<string, { ready: number; notReady: number }>();
 
   constructor(ctx: ControllerContext, opts: NodeLifecycleOptions = {}) {
     this.ctx = ctx;
@@ -125,13 +138,20 @@ export class NodeLifecycleController implements RunnableController {
     return this.passes.idle();
   }
 
-  /** Runs a pass now (or right after the one running). */
+  /** Runs a pass over every node now (or right after the one running). */
   kick(): Promise<void> {
+    this.fullDue = true;
     return this.passes.kick();
   }
 
+  /** Runs a pass over `name` (and whatever else is due) now, or right after the one running. */
+  private kickFor(name: string): void {
+    this.dirty.add(name);
+    void this.passes.kick();
+  }
+
   private nextMs(): number {
-    let ms = Math.min(this.o.periodMs, this.health.msUntilNextChange());
+    let ms = this.fullDue || this.dirty.size ? 0 : Math.max(0, this.nextFullAt - this.ctx.clock.monotonic());
     for (const z of this.zones.values()) if (z.queue.length) ms = Math.min(ms, z.bucket.msUntilNext());
     return ms;
   }
@@ -141,7 +161,7 @@ export class NodeLifecycleController implements RunnableController {
     const wasQuiet = this.health.suspect(name);
     this.health.observeNode(name, readyHeartbeat(node));
     // A healthy node's heartbeat changes nothing; anything else is worth a look.
-    if (wasQuiet || readyStatus(node) !== 'True' || this.lastReady.get(name) !== 'True' || this.needsTaintWork(node)) void this.kick();
+    if (wasQuiet || readyStatus(node) !== 'True' || this.lastReady.get(name) !== 'True' || this.needsTaintWork(node)) this.kickFor(name);
   }
 
   private leaseSeen(lease: KObject): void {
@@ -151,15 +171,17 @@ export class NodeLifecycleController implements RunnableController {
     const wasQuiet = this.health.suspect(name);
     const duration = (lease.spec as { leaseDurationSeconds?: number } | undefined)?.leaseDurationSeconds;
     this.health.observeLease(name, lease.metadata.resourceVersion ?? '', duration);
-    if (wasQuiet) void this.kick();
+    if (wasQuiet) this.kickFor(name);
   }
 
   private nodeGone(name: string): void {
     this.health.forget(name);
     this.lastReady.delete(name);
     this.markPending.delete(name);
+    this.dirty.delete(name);
+    this.count(name, undefined);
     for (const z of this.zones.values()) z.queue = z.queue.filter((n) => n !== name);
-    void this.kick();
+    void this.passes.kick();
   }
 
   /** Whether the node's taints differ from what its readiness calls for (cordon, a taint removed by hand). */
@@ -173,8 +195,20 @@ export class NodeLifecycleController implements RunnableController {
 
   private async pass(): Promise<void> {
     const nowIso = rfc3339(this.ctx.clock.now());
+    const now = this.ctx.clock.monotonic();
+    const full = this.fullDue || now >= this.nextFullAt;
     const nodes = new Map<string, KObject>();
-    for (const n of this.nodes.items.values()) nodes.set(n.metadata.name ?? '', n);
+    if (full) {
+      this.fullDue = false;
+      this.nextFullAt = now + this.o.periodMs;
+      for (const n of this.nodes.items.values()) nodes.set(n.metadata.name ?? '', n);
+    } else {
+      for (const name of this.dirty) {
+        const n = this.nodes.items.get(name);
+        if (n) nodes.set(name, n);
+      }
+    }
+    this.dirty.clear();
 
     // 1. Health.
     for (const [name, cached] of nodes) {
@@ -201,8 +235,17 @@ export class NodeLifecycleController implements RunnableController {
       else this.passes.retrySoon();
     }
 
-    // 2. Zones and their circuit breakers.
-    this.updateZones(nodes);
+    // 2. Zones and their circuit breakers. Entering or leaving master
+    // disruption changes every node's taints (and, leaving, its health).
+    for (const [name, node] of nodes) this.count(name, node);
+    if (this.updateZones()) {
+      for (const n of this.nodes.items.values()) {
+        const name = n.metadata.name ?? '';
+        if (!nodes.has(name)) nodes.set(name, n);
+      }
+      for (const [name, node] of nodes) this.count(name, node);
+      this.updateZones();
+    }
 
     // 3. Taints.
     for (const [name, node] of nodes) {
@@ -220,7 +263,7 @@ export class NodeLifecycleController implements RunnableController {
     for (const zone of this.zones.values()) {
       while (zone.queue.length) {
         const name = zone.queue[0]!;
-        const node = nodes.get(name);
+        const node = nodes.get(name) ?? this.nodes.items.get(name);
         const want = node ? this.wantedNoExecute(name, node) : undefined;
         if (!node || !want || currentNoExecuteKey(node)) {
           zone.queue.shift();
@@ -233,6 +276,12 @@ export class NodeLifecycleController implements RunnableController {
         if (taints) nodes.set(name, await this.writeTaints(node, taints));
       }
     }
+
+    // The next full pass: the period, or the moment a node looked at turns suspect or expires.
+    let ms = Infinity;
+    if (full) ms = this.health.msUntilNextChange();
+    else for (const name of nodes.keys()) ms = Math.min(ms, this.health.msUntilNextChange(name));
+    if (now + ms < this.nextFullAt) this.nextFullAt = now + ms;
   }
 
   /**
@@ -257,35 +306,52 @@ export class NodeLifecycleController implements RunnableController {
     return z;
   }
 
-  private updateZones(nodes: Map<string, KObject>): void {
-    const counts = new Map<string, { ready: number; notReady: number }>();
-    for (const [name, node] of nodes) {
-      this.zoneOf(node);
-      if (excludedFromDisruption(node)) continue;
-      const key = zoneKey(node);
-      let c = counts.get(key);
-      if (!c) counts.set(key, (c = { ready: 0, notReady: 0 }));
-      if (readyStatus(node) === 'True' && !this.health.suspect(name)) c.ready++;
-      else c.notReady++;
+  /** Moves the node's contribution to the zone counts to what `node` shows now (undefined: gone). */
+  private count(name: string, node: KObject | undefined): void {
+    const was = this.counted.get(name);
+    const now = node && !excludedFromDisruption(node) ? { zone: zoneKey(node), ready: readyStatus(node) === 'True' && !this.health.suspect(name) } : undefined;
+    if (node) this.zoneOf(node);
+    if (was?.zone === now?.zone && was?.ready === now?.ready) return;
+    if (was) {
+      const c = this.zoneCounts.get(was.zone)!;
+      if (was.ready) c.ready--;
+      else c.notReady--;
+      if (c.ready + c.notReady === 0) this.zoneCounts.delete(was.zone);
+      this.counted.delete(name);
     }
+    if (now) {
+      let c = this.zoneCounts.get(now.zone);
+      if (!c) this.zoneCounts.set(now.zone, (c = { ready: 0, notReady: 0 }));
+      if (now.ready) c.ready++;
+      else c.notReady++;
+      this.counted.set(name, now);
+    }
+  }
+
+  /** Zone states and tainting rates from the counts; true when the master-disruption mode changed. */
+  private updateZones(): boolean {
     const states = new Map<string, ZoneState>();
-    for (const [key, c] of counts) states.set(key, computeZoneState(c.ready, c.notReady, this.o.unhealthyZoneThreshold));
+    for (const [key, c] of this.zoneCounts) states.set(key, computeZoneState(c.ready, c.notReady, this.o.unhealthyZoneThreshold));
     const allFull = states.size > 0 && [...states.values()].every((s) => s === 'FullDisruption');
+    let changed = false;
     if (allFull && !this.masterDisruption) {
       this.log.warn({ zones: states.size }, 'every zone is fully disrupted: no node is tainted or evicted until one comes back');
       this.masterDisruption = true;
+      changed = true;
     } else if (!allFull && this.masterDisruption) {
       this.log.info('a zone is back from full disruption: every node counts as just seen');
       this.masterDisruption = false;
       this.health.refreshAll();
+      changed = true;
     }
     for (const [key, zone] of this.zones) {
       const state = states.get(key) ?? 'Normal';
       if (state !== zone.state) this.log.info({ zone: key, from: zone.state, to: state }, 'zone state changed');
       zone.state = state;
-      const c = counts.get(key);
+      const c = this.zoneCounts.get(key);
       zone.bucket.setRate(this.masterDisruption ? 0 : zoneRate(state, c ? c.ready + c.notReady : 0, this.o));
     }
+    return changed;
   }
 
   private async writeStatus(node: KObject, conditions: unknown[]): Promise<KObject> {

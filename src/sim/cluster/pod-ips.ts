@@ -4,7 +4,7 @@
 // given, an IP is never given twice while its pod exists, and IPs of pods that
 // already have one (a sim restarted under running pods) are marked taken.
 
-import { formatIp, parseCidr } from '../../controllers/node-ipam/node-ipam-controller.js';
+import { formatIpv4 as formatIp, parseCidr } from '../../agent/runtime/process/network/cidr.js';
 
 function toInt(ip: string): number | undefined {
   const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip);
@@ -19,7 +19,7 @@ export class PodIps {
   private next: number;
 
   constructor(readonly cidr: string) {
-    const { base, bits } = parseCidr(cidr);
+    const { network: base, prefix: bits } = parseCidr(cidr);
     const size = 2 ** (32 - bits);
     if (size < 8) throw new Error(`pod CIDR ${cidr} is too small for a node`);
     this.first = base + 2;

@@ -31,7 +31,7 @@ import { eachLimited } from './each-limited.js';
 import { PodDriver, BY_NODE } from './pod-driver.js';
 import { simNodeToken } from './sim-credentials.js';
 import { join as pinServer } from '../../agent/join/join.js';
-import { formatIp } from '../../controllers/node-ipam/node-ipam-controller.js';
+import { formatIpv4 as formatIp } from '../../agent/runtime/process/network/cidr.js';
 import { SimNode } from './sim-node.js';
 import { resolveSimOptions, templateFromRequest, type ResolvedNodeTemplate, type ResolvedSimOptions, type SimOptions, type SimTaint } from './sim-options.js';
 import type { JoinCredentials } from '../../agent/join/join.js';
