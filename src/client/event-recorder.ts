@@ -3,7 +3,9 @@
 // the same (object, type, reason, message) folded into one Event whose count
 // and lastTimestamp rise; similar events (same object, type and reason, ten
 // different messages within ten minutes) are combined as client-go combines
-// them (event-aggregator.ts). Recording never throws and never blocks the caller:
+// them (event-aggregator.ts); and one source's events about one object are
+// rate limited as client-go limits them (event-spam-filter.ts: 25, then one
+// per 5 minutes). Recording never throws and never blocks the caller:
 // a failed post is logged, because an unreachable API server must not stop a
 // container from being restarted.
 
@@ -14,6 +16,7 @@ import type { Clock } from '../lib/clock/clock.js';
 import type { Logger } from '../lib/log/log.js';
 import { ApiError } from '../machinery/errors.js';
 import { EventAggregator } from './event-aggregator.js';
+import { EventSpamFilter, spamKey } from './event-spam-filter.js';
 
 export interface EventSource {
   component: string;
@@ -41,11 +44,13 @@ export class EventRecorder {
   private readonly opts: EventRecorderOptions;
   private readonly seen = new Map<string, Folded>();
   private readonly aggregator: EventAggregator;
+  private readonly spam: EventSpamFilter;
   private chain: Promise<void> = Promise.resolve();
 
   constructor(opts: EventRecorderOptions) {
     this.opts = opts;
     this.aggregator = new EventAggregator(opts.clock);
+    this.spam = new EventSpamFilter(opts.clock);
   }
 
   /** `fieldPath` names a container: `spec.containers{name}` / `spec.initContainers{name}`. */
@@ -67,8 +72,14 @@ export class EventRecorder {
     const key = [obj.metadata.uid, fieldPath ?? '', type, reason, agg.foldKey].join('\u0000');
     const now = new Date(this.opts.clock.now()).toISOString().replace(/\.\d+Z$/, 'Z');
     const folded = this.seen.get(key);
+    if (folded) folded.count++;
+    // Aggregated and counted first, then filtered (EventCorrelate's order): a repeat
+    // that gets through later carries the count of every occurrence.
+    if (!this.spam.allow(spamKey(this.opts.source, obj))) {
+      this.opts.log.debug({ reason, object: obj.metadata.name }, 'event dropped by the spam filter');
+      return;
+    }
     if (folded) {
-      folded.count++;
       try {
         await this.opts.client.patch(EVENTS, folded.namespace, folded.name, 'merge', { count: folded.count, lastTimestamp: now, message });
         return;

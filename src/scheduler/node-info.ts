@@ -83,8 +83,8 @@ export class NodeEntry implements NodeInfo {
   private readonly podsByKey = new Map<string, PodInfo>();
   private podList: readonly PodInfo[] | undefined;
   private affinityList: readonly PodInfo[] | undefined;
-  /** "<namespace> <controller uid>" → pods not terminating, kept per add/remove */
-  private readonly controlled = new Map<string, number>();
+  /** controller uid → namespace → pods not terminating, kept per add/remove (no key strings: this is asked per node per pod scheduled) */
+  private readonly controlled = new Map<string, Map<string, number>>();
   private withAffinity = 0;
   private withRequiredAnti = 0;
   private antiAffinityList: readonly PodInfo[] | undefined;
@@ -99,7 +99,7 @@ export class NodeEntry implements NodeInfo {
   }
 
   countControlled(namespace: string, uid: string): number {
-    return this.controlled.get(`${namespace} ${uid}`) ?? 0;
+    return this.controlled.get(uid)?.get(namespace) ?? 0;
   }
 
   get podsWithAffinity(): readonly PodInfo[] {
@@ -160,10 +160,13 @@ export class NodeEntry implements NodeInfo {
     if (hasAffinity(p)) this.withAffinity += sign;
     if (p.requiredAntiAffinityTerms.length > 0) this.withRequiredAnti += sign;
     if (!p.terminating && p.controller?.uid) {
-      const k = `${p.namespace} ${p.controller.uid}`;
-      const n = (this.controlled.get(k) ?? 0) + sign;
-      if (n > 0) this.controlled.set(k, n);
-      else this.controlled.delete(k);
+      const uid = p.controller.uid;
+      let byNs = this.controlled.get(uid);
+      if (!byNs) this.controlled.set(uid, (byNs = new Map()));
+      const n = (byNs.get(p.namespace) ?? 0) + sign;
+      if (n > 0) byNs.set(p.namespace, n);
+      else byNs.delete(p.namespace);
+      if (byNs.size === 0) this.controlled.delete(uid);
     }
     addResource(this.requested, p.requests, sign);
     this.nonZeroMilliCPU += sign * p.nonZeroMilliCPU;

@@ -37,7 +37,7 @@ import { markPodsNotReady } from './mark-pods-not-ready.js';
 import { readyHeartbeat, readyStatus, unknownConditions } from './node-conditions.js';
 import { NodeHealth } from './node-health.js';
 import { currentNoExecuteKey, noExecuteKeyFor, reconcileTaints, TAINT_UNREACHABLE, type Taint } from './taints.js';
-import { TokenBucket } from './token-bucket.js';
+import { TokenBucket } from '../../lib/flowcontrol/token-bucket.js';
 import { computeZoneState, excludedFromDisruption, zoneKey, zoneRate, type ZoneState } from './zones.js';
 
 export interface NodeLifecycleOptions {

@@ -55,10 +55,11 @@ export function spreadScore(defaultSelector: DefaultSpreadSelector | undefined):
       for (const node of cycle.nodes) {
         if (requireAll && !nodeHasAllKeys(node.labels, constraints)) continue;
         constraints.forEach((c, i) => {
-          if (!nodeIncluded(c, pod, node, required)) return;
+          // Hostname domains are counted per node at score time: nothing to add up here.
+          if (c.topologyKey === LABEL_HOSTNAME) return;
           const value = node.labels[c.topologyKey] ?? '';
           const cur = counts[i]!.get(value);
-          if (cur === undefined) return;
+          if (cur === undefined || !nodeIncluded(c, pod, node, required)) return;
           counts[i]!.set(value, cur + countMatching(node, c.matcher, pod.namespace));
         });
       }

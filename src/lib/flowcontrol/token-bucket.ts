@@ -1,8 +1,9 @@
-// A token bucket on the injected clock (client-go's flowcontrol token bucket
-// as the node lifecycle controller uses it: burst 1, `qps` tokens a second).
+// A token bucket on the injected clock (client-go's flowcontrol token bucket):
+// `burst` tokens at most (full at the start), `qps` tokens a second. The node
+// lifecycle controller's zone limiters use burst 1; the event spam filter 25.
 // A rate of 0 stops the bucket: nothing is ever taken until the rate rises.
 
-import type { Clock } from '../../lib/clock/clock.js';
+import type { Clock } from '../clock/clock.js';
 
 export class TokenBucket {
   private tokens: number;
