@@ -20,9 +20,12 @@ import { HostPortSet, type HostPort } from './host-ports.js';
 import type { PodInfo } from './pod-info.js';
 import { addResource, emptyResource, parseResourceList, resourceFromList, type Resource } from './resources.js';
 import { parseTaints, type Taint } from './tolerations.js';
+import type { ControlledTotals } from './controlled-totals.js';
 
 export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';
 export const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable';
+/** the label the zone totals are kept by (spread-constraints' LABEL_ZONE) */
+const LABEL_ZONE = 'topology.kubernetes.io/zone';
 
 export interface NodeInfo {
   readonly name: string;
@@ -89,8 +92,27 @@ export class NodeEntry implements NodeInfo {
   private withRequiredAnti = 0;
   private antiAffinityList: readonly PodInfo[] | undefined;
 
-  constructor(name: string) {
+  constructor(
+    name: string,
+    private readonly totals?: ControlledTotals,
+  ) {
     this.name = name;
+  }
+
+  /** The zone this entry's pods count in for the totals; undefined while it has no node object. */
+  private totalsZone(): string | undefined {
+    return this.hasNode ? (this.labels[LABEL_ZONE] ?? '') : undefined;
+  }
+
+  /** Moves every controlled pod of this entry from zone `from` to zone `to` in the totals (undefined: not counted). */
+  private moveTotals(from: string | undefined, to: string | undefined): void {
+    if (!this.totals || from === to) return;
+    for (const [uid, byNs] of this.controlled) {
+      for (const [ns, n] of byNs) {
+        if (from !== undefined) this.totals.add(uid, ns, from, -n);
+        if (to !== undefined) this.totals.add(uid, ns, to, n);
+      }
+    }
   }
 
   get pods(): readonly PodInfo[] {
@@ -119,6 +141,12 @@ export class NodeEntry implements NodeInfo {
   }
 
   setNode(node: KObject | undefined): void {
+    const before = this.totalsZone();
+    this.applyNode(node);
+    this.moveTotals(before, this.totalsZone());
+  }
+
+  private applyNode(node: KObject | undefined): void {
     if (!node) {
       this.hasNode = false;
       this.node = { metadata: {} };
@@ -167,6 +195,8 @@ export class NodeEntry implements NodeInfo {
       if (n > 0) byNs.set(p.namespace, n);
       else byNs.delete(p.namespace);
       if (byNs.size === 0) this.controlled.delete(uid);
+      const zone = this.totalsZone();
+      if (this.totals && zone !== undefined) this.totals.add(uid, p.namespace, zone, sign);
     }
     addResource(this.requested, p.requests, sign);
     this.nonZeroMilliCPU += sign * p.nonZeroMilliCPU;

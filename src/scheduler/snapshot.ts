@@ -20,6 +20,7 @@
 import type { KObject } from '../api/object.js';
 import { obj, str, strMap } from '../api/validation/json-read.js';
 import type { Labels } from '../machinery/labels/requirement.js';
+import { ControlledTotals } from './controlled-totals.js';
 import { NodeEntry, type NodeInfo } from './node-info.js';
 import { existingPodInfo, podKey, type PodInfo } from './pod-info.js';
 
@@ -42,6 +43,7 @@ export class Snapshot {
   private readonly entries = new Map<string, NodeEntry>();
   private readonly placements = new Map<string, Placement>();
   private readonly nsLabels = new Map<string, Labels>();
+  private readonly totals = new ControlledTotals();
   private sorted: readonly NodeInfo[] | undefined;
 
   constructor(nodes: readonly KObject[] = [], pods: readonly KObject[] = [], opts: SnapshotOptions = {}) {
@@ -152,6 +154,14 @@ export class Snapshot {
   }
 
   /** The labels of a namespace, or undefined when the snapshot has not seen it. */
+  /**
+   * Pods of the workload `uid` in `namespace`, not terminating, on nodes whose
+   * topology.kubernetes.io/zone is `zone` ('' for nodes without the label).
+   */
+  controlledInZone(uid: string, namespace: string, zone: string): number {
+    return this.totals.inZone(uid, namespace, zone);
+  }
+
   namespaceLabels(name: string): Labels | undefined {
     return this.nsLabels.get(name);
   }
@@ -161,7 +171,7 @@ export class Snapshot {
   private entry(name: string): NodeEntry {
     let e = this.entries.get(name);
     if (!e) {
-      e = new NodeEntry(name);
+      e = new NodeEntry(name, this.totals);
       this.entries.set(name, e);
     }
     return e;

@@ -12,6 +12,12 @@
 // - Scale-down deletes the lowest-ranked pods (rank.ts).
 // - Status is written every sync; a pod that becomes ready is looked at
 //   again after minReadySeconds, when it becomes available.
+// - A sync reads every pod of the ReplicaSet. For a big one (a sync over
+//   ~10,000 pods takes tens of ms) a pod's status change — which can only
+//   change the ReplicaSet's status — is looked at after a delay of a few
+//   times the last sync's cost (at most 1 s), so thousands of readiness
+//   changes a second do not each cost a full sync. Pods created, deleted,
+//   relabelled or turned Failed / Succeeded are looked at at once, as before.
 
 import type { KObject } from '../../api/object.js';
 import { objectKey } from '../../client/informer.js';
@@ -36,6 +42,12 @@ import { calculateStatus, sameStatus, type ManageFailure } from './status.js';
 
 /** at most this many creates or deletes per sync (kube-controller-manager's burstReplicas) */
 export const BURST_REPLICAS = 500;
+/** syncs cheaper than this (ms) are never delayed */
+const CHEAP_SYNC_MS = 20;
+/** a status-only look waits this many times the last sync's cost ... */
+const STATUS_DELAY_FACTOR = 4;
+/** ... but never longer than this (ms) */
+const MAX_STATUS_DELAY_MS = 1000;
 
 interface RsSpec {
   replicas?: number;
@@ -54,6 +66,8 @@ export class ReplicaSetController extends QueueController {
   private readonly rsInformer: Informer;
   private readonly podInformer: Informer;
   private readonly recorder: EventRecorder;
+  /** how long the last sync of each ReplicaSet took (ms) */
+  private readonly syncCost = new Map<string, number>();
 
   constructor(ctx: ControllerContext) {
     super('replicaset-controller', ctx);
@@ -67,6 +81,7 @@ export class ReplicaSetController extends QueueController {
       update: (rs) => this.controller.enqueue(objectKey(rs)),
       delete: (rs) => {
         this.expectations.delete(objectKey(rs));
+        this.syncCost.delete(objectKey(rs));
         this.controller.enqueue(objectKey(rs));
       },
     });
@@ -77,8 +92,20 @@ export class ReplicaSetController extends QueueController {
     });
   }
 
-  protected reconcile(k: string): Promise<ReconcileResult | void> {
-    return this.sync(k);
+  protected async reconcile(k: string): Promise<ReconcileResult | void> {
+    const t0 = this.ctx.clock.monotonic();
+    try {
+      return await this.sync(k);
+    } finally {
+      if (this.rsInformer.get(k)) this.syncCost.set(k, this.ctx.clock.monotonic() - t0);
+    }
+  }
+
+  /** A pod's change that can only move the ReplicaSet's status: at once for a cheap sync, a little later for a costly one. */
+  private enqueueStatusChange(key: string): void {
+    const cost = this.syncCost.get(key) ?? 0;
+    if (cost < CHEAP_SYNC_MS) this.controller.enqueue(key);
+    else this.controller.queue.addAfter(key, Math.min(MAX_STATUS_DELAY_MS, cost * STATUS_DELAY_FACTOR));
   }
 
   /** The ReplicaSet that controls `pod`, if it still exists with that uid. */
@@ -117,7 +144,9 @@ export class ReplicaSetController extends QueueController {
     }
     const rs = this.ownerOf(pod);
     if (rs) {
-      this.controller.enqueue(objectKey(rs));
+      // A pod turning Failed or Succeeded must be replaced now: only a readiness change may wait.
+      if (labelsChanged || oldRef?.uid !== ref?.uid || isPodActive(pod) !== isPodActive(old)) this.controller.enqueue(objectKey(rs));
+      else this.enqueueStatusChange(objectKey(rs));
       const minReady = specOf(rs).minReadySeconds ?? 0;
       if (minReady > 0 && !isPodReady(old) && isPodReady(pod)) this.controller.queue.addAfter(objectKey(rs), minReady * 1000 + 1000);
       return;

@@ -14,6 +14,7 @@ import { MAX_NODE_SCORE } from '../framework.js';
 import { RequiredNodeAffinity } from '../node-selector.js';
 import {
   LABEL_HOSTNAME,
+  LABEL_ZONE,
   countMatching,
   defaultSpreadConstraints,
   nodeHasAllKeys,
@@ -52,7 +53,15 @@ export function spreadScore(defaultSelector: DefaultSpreadSelector | undefined):
         Math.log((c.topologyKey === LABEL_HOSTNAME ? feasible.length - ignored.size : counts[i]!.size) + 2),
       );
       const required = new RequiredNodeAffinity(pod.spec);
-      for (const node of cycle.nodes) {
+      // The system defaults for a pod that says nothing about nodes count every
+      // node: a zone's count is the snapshot's running total, no walk over nodes.
+      const uid = constraints[0]?.matcher.controllerUid;
+      if (!own && required.isEmpty && uid !== undefined && constraints.every((c) => c.topologyKey === LABEL_HOSTNAME || c.topologyKey === LABEL_ZONE) && !constraints.some((c) => c.honorNodeTaints)) {
+        constraints.forEach((c, i) => {
+          if (c.topologyKey === LABEL_HOSTNAME) return;
+          for (const value of counts[i]!.keys()) counts[i]!.set(value, cycle.snapshot.controlledInZone(uid, pod.namespace, value));
+        });
+      } else for (const node of cycle.nodes) {
         if (requireAll && !nodeHasAllKeys(node.labels, constraints)) continue;
         constraints.forEach((c, i) => {
           // Hostname domains are counted per node at score time: nothing to add up here.
