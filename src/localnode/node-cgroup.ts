@@ -17,16 +17,8 @@ export function nodeCgroup(id: string): string {
 
 export async function ensureNodeCgroup(id: string): Promise<string> {
   const dir = nodeCgroup(id);
-  // Another hale on this host may remove the shared parent the moment it is
-  // empty (removeNodeCgroup), between our mkdir of the parent and of the child.
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await mkdir(dir, { recursive: true });
-      return dir;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw err;
-    }
-  }
+  await mkdir(dir, { recursive: true });
+  return dir;
 }
 
 async function members(dir: string): Promise<number[]> {

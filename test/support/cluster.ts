@@ -5,9 +5,6 @@
 // pods too.
 
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { KObject } from '../../src/api/object.js';
 import { startHale, type HaleProcess } from './hale-process.js';
 import { ok } from './kubectl.js';
@@ -30,55 +27,15 @@ export interface ClusterOptions {
   second?: number;
 }
 
-/**
- * Fresh network parameters for a cluster (or for its restart): a random
- * bridge name, and pod/service/node ranges 10.N–10.N+2 that no other test
- * file running at the same time holds. A slot is a file in
- * `/tmp/hale-test-nets` naming the test process that took it; it is free
- * again once that process is gone (test files run in processes of their own).
- */
+/** Fresh random network parameters for a cluster (or for its restart). */
 export function clusterNetwork(): { bridge: string; second: number } {
-  return { bridge: `ht${randomBytes(3).toString('hex')}`, second: takeNetSlot() };
-}
-
-const NET_DIR = join(tmpdir(), 'hale-test-nets');
-const SLOTS = 33; // 10.100.x … 10.198.x, three /16s each
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function takeNetSlot(): number {
-  mkdirSync(NET_DIR, { recursive: true });
-  const first = (randomBytes(1)[0] ?? 0) % SLOTS;
-  for (let pass = 0; pass < 2; pass++) {
-    for (let i = 0; i < SLOTS; i++) {
-      const slot = (first + i) % SLOTS;
-      const file = join(NET_DIR, String(slot));
-      if (pass === 1) {
-        const owner = Number(readFileSync(file, { encoding: 'utf8', flag: 'a+' }) || '0');
-        if (owner && !alive(owner) && owner !== process.pid) rmSync(file, { force: true });
-      }
-      try {
-        writeFileSync(file, String(process.pid), { flag: 'wx' });
-        return 100 + slot * 3;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      }
-    }
-  }
-  throw new Error(`no free test network slot in ${NET_DIR}`);
+  return { bridge: `ht${randomBytes(3).toString('hex')}`, second: 100 + ((randomBytes(1)[0] ?? 0) % 100) };
 }
 
 export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> {
-  const net = opts.second === undefined || opts.bridge === undefined ? clusterNetwork() : undefined;
-  const second = opts.second ?? net!.second;
-  const bridge = opts.bridge ?? net!.bridge;
+  const net = clusterNetwork();
+  const second = opts.second ?? net.second;
+  const bridge = opts.bridge ?? net.bridge;
   const hale = await startHale({
     command: 'up',
     ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
