@@ -4,7 +4,7 @@
 // process and removes what the test created.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -48,7 +48,7 @@ export async function startHale(opts: StartOptions = {}): Promise<HaleProcess> {
   const lines = createInterface({ input: proc.stdout! });
   let kubeconfig = '';
   let url = '';
-  await new Promise<void>((resolveReady, reject) => {
+  const ready = new Promise<void>((resolveReady, reject) => {
     const timer = setTimeout(() => reject(new Error(`hale did not become ready in 30s; stderr:\n${stderr}`)), 30_000);
     proc.once('exit', (code) => {
       clearTimeout(timer);
@@ -63,6 +63,18 @@ export async function startHale(opts: StartOptions = {}): Promise<HaleProcess> {
       }
     });
   });
+  try {
+    await ready;
+  } catch (err) {
+    // Leave nothing behind: the process, what `up` started, the temp dirs (the agent's log goes into the error).
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+    const agentLog = await readFile(join(dataDir, 'agent.log'), 'utf8').catch(() => '');
+    if (agentLog && err instanceof Error) err.message += `\nagent.log (end):\n${agentLog.slice(-4000)}`;
+    if (opts.command === 'up') spawnSync(process.execPath, [HALE_BIN, 'down', '--data-dir', dataDir], { stdio: 'ignore', timeout: 60_000 });
+    await rm(cacheDir, { recursive: true, force: true });
+    if (!opts.dataDir) await rm(dataDir, { recursive: true, force: true });
+    throw err;
+  }
   proc.removeAllListeners('exit');
   let stopped = false;
   return {
