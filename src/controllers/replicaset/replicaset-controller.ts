@@ -60,6 +60,18 @@ function specOf(rs: KObject): RsSpec {
   return (rs.spec ?? {}) as RsSpec;
 }
 
+/** Only status moved: same generation (spec), labels, annotations, owners, deletion state. */
+function statusOnlyChange(rs: KObject, old: KObject): boolean {
+  const a = rs.metadata;
+  const b = old.metadata;
+  return (
+    a.generation !== undefined &&
+    a.generation === b.generation &&
+    a.deletionTimestamp === b.deletionTimestamp &&
+    JSON.stringify([a.labels, a.annotations, a.ownerReferences, a.finalizers]) === JSON.stringify([b.labels, b.annotations, b.ownerReferences, b.finalizers])
+  );
+}
+
 export class ReplicaSetController extends QueueController {
   private readonly ctx: ControllerContext;
   private readonly expectations: Expectations;
@@ -78,7 +90,11 @@ export class ReplicaSetController extends QueueController {
     this.podInformer = ctx.informers.for(PODS);
     this.rsInformer.on({
       add: (rs) => this.controller.enqueue(objectKey(rs)),
-      update: (rs) => this.controller.enqueue(objectKey(rs)),
+      update: (rs, old) => {
+        // Its own status write changes nothing a sync acts on (and would start the next sync at once).
+        if (statusOnlyChange(rs, old)) return;
+        this.controller.enqueue(objectKey(rs));
+      },
       delete: (rs) => {
         this.expectations.delete(objectKey(rs));
         this.syncCost.delete(objectKey(rs));

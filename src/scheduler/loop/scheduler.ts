@@ -37,6 +37,13 @@ import { VolumeBinder } from './volume-binder.js';
 
 /** Binding cycles running at once before the scheduling loop waits for one to end. */
 const MAX_BINDS_IN_FLIGHT = 64;
+/**
+ * The scheduler shares the server's event loop with the API: after this many
+ * ms of scheduling it lets pending I/O run (renewals, status writes, watches)
+ * before the next pod, so a backlog of thousands of pods never holds
+ * requests back for longer than this.
+ */
+const SLICE_MS = 20;
 
 /** VolumeBindingArgs.bindTimeoutSeconds' default. */
 export const DEFAULT_BIND_TIMEOUT_MS = 600_000;
@@ -230,7 +237,13 @@ export class Scheduler {
 
   private async drain(): Promise<void> {
     await Promise.all([this.pods.synced, this.nodes.synced, this.namespaces.synced, this.claims.synced, this.volumes.synced, this.classes.synced]);
+    let slice = this.clock.monotonic();
     while (this.active.size > 0 && !this.stopped) {
+      if (this.clock.monotonic() - slice >= SLICE_MS) {
+        await new Promise<void>((r) => setImmediate(r));
+        slice = this.clock.monotonic();
+        continue;
+      }
       const key = this.active.values().next().value as string;
       this.active.delete(key);
       const pod = this.pods.get(key);
