@@ -1,9 +1,10 @@
 // `npm test`: every test file of the build, in two lanes running at once.
 //
-// - the "up" lane: files that start a `hale up` (they use support/cluster.ts,
-//   or run `up` themselves). A node agent holds its network namespace
-//   (src/agent/netns-lock.ts), so two of these can never overlap: one file
-//   after another;
+// - the "host" lane: files that start a `hale up` (they use support/cluster.ts,
+//   or run `up` themselves) or make network namespaces and routes on the host
+//   themselves. A node agent holds its network namespace
+//   (src/agent/netns-lock.ts), so two clusters can never overlap, and the
+//   host's namespaces and routes are shared state: one file after another;
 // - the other lane: unit tests, server-only and simulated-node scenarios,
 //   one file after another.
 //
@@ -18,7 +19,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const dist = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const UP = /support\/cluster\.js|command: 'up'/;
+const HOST = /support\/cluster\.js|command: 'up'|netns/;
 
 function testFiles(dir: string): string[] {
   const out: string[] = [];
@@ -53,10 +54,10 @@ function runLane(name: string, files: string[]): Promise<{ code: number; totals:
 
 async function main(): Promise<void> {
   const files = ['test', 'bench', 'src'].flatMap((d) => testFiles(join(dist, d)));
-  const up = files.filter((f) => UP.test(readFileSync(f, 'utf8')));
-  const rest = files.filter((f) => !up.includes(f));
-  process.stdout.write(`# ${files.length} test files: ${up.length} with a hale up (one at a time), ${rest.length} others alongside\n`);
-  const lanes = await Promise.all([runLane('up', up), runLane('other', rest)]);
+  const host = files.filter((f) => HOST.test(readFileSync(f, 'utf8')));
+  const rest = files.filter((f) => !host.includes(f));
+  process.stdout.write(`# ${files.length} test files: ${host.length} on the host's network (one at a time), ${rest.length} others alongside\n`);
+  const lanes = await Promise.all([runLane('host', host), runLane('other', rest)]);
   const sum = (k: keyof Totals): number => lanes.reduce((a, l) => a + l.totals[k], 0);
   process.stdout.write(`# tests ${sum('tests')}\n# pass ${sum('pass')}\n# fail ${sum('fail')}\n${sum('pass')} passed, ${sum('fail')} failed\n`);
   process.exitCode = lanes.some((l) => l.code !== 0) ? 1 : 0;

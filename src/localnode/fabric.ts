@@ -135,10 +135,19 @@ async function allocate(dataDir: string, fabric: FabricRecord, name: string): Pr
   });
 }
 
-/** The node's namespace, veth and address (idempotent: an existing node keeps its address). */
+/**
+ * The node's namespace, veth and address (idempotent: an existing node keeps
+ * its address). Under the node's own lock: `hale node add` and `hale up`'s
+ * monitor may start the same node at the same moment, and two `ip netns add`
+ * of one name make the second fail ("File exists").
+ */
 export async function ensureNodeNetwork(dataDir: string, fabric: FabricRecord, name: string): Promise<NodeNetRecord> {
   const dir = nodeDir(dataDir, name);
   await mkdir(dir, { recursive: true });
+  return withDirLock(dir, () => setUpNodeNetwork(dataDir, fabric, name));
+}
+
+async function setUpNodeNetwork(dataDir: string, fabric: FabricRecord, name: string): Promise<NodeNetRecord> {
   const rec = (await readNodeNet(dataDir, name)) ?? (await allocate(dataDir, fabric, name));
   if (!(await netnsExists(rec.netns))) await addNetns(rec.netns);
   if (!(await linkExists(rec.hostVeth))) {
