@@ -1,5 +1,6 @@
 // The snapshot's per-zone workload totals always equal the sum, over the
-// nodes it shows, of each node's own count — through pods added, moved,
+// nodes it shows, of each node's own count, and its per-node table each
+// node's own count — through pods added, moved,
 // assumed, forgotten, turned terminating or terminal, removed, and nodes
 // that appear, change zone and go.
 
@@ -21,6 +22,10 @@ function slowCount(s: Snapshot, uid: string, ns: string, zone: string): number {
 function check(s: Snapshot, step: string): void {
   for (const uid of OWNERS) for (const ns of NAMESPACES) for (const zone of ['', 'z1', 'z2']) {
     assert.equal(s.controlledInZone(uid, ns, zone), slowCount(s, uid, ns, zone), `${step}: ${uid} ${ns} zone '${zone}'`);
+  }
+  for (const uid of OWNERS) for (const ns of NAMESPACES) {
+    const onNodes = s.controlledOnNodes(uid, ns);
+    for (const info of s.nodeInfos()) assert.equal(onNodes.get(info) ?? 0, info.countControlled(ns, uid), `${step}: ${uid} ${ns} on ${info.name}`);
   }
 }
 

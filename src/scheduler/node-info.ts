@@ -21,11 +21,10 @@ import type { PodInfo } from './pod-info.js';
 import { addResource, emptyResource, parseResourceList, resourceFromList, type Resource } from './resources.js';
 import { parseTaints, type Taint } from './tolerations.js';
 import type { ControlledTotals } from './controlled-totals.js';
+import { LABEL_ZONE } from './spread-constraints.js';
 
 export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';
 export const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable';
-/** the label the zone totals are kept by (spread-constraints' LABEL_ZONE) */
-const LABEL_ZONE = 'topology.kubernetes.io/zone';
 
 export interface NodeInfo {
   readonly name: string;
@@ -48,6 +47,8 @@ export interface NodeInfo {
   readonly podsWithRequiredAntiAffinity: readonly PodInfo[];
   readonly usedPorts: { conflicts(p: HostPort): boolean };
   /** how many of its pods in `namespace` that are not terminating have the controller `uid` */
+  /** how many pods count on this node */
+  readonly podCount: number;
   countControlled(namespace: string, uid: string): number;
 }
 
@@ -94,7 +95,7 @@ export class NodeEntry implements NodeInfo {
 
   constructor(
     name: string,
-    private readonly totals?: ControlledTotals,
+    private readonly totals?: ControlledTotals<NodeInfo>,
   ) {
     this.name = name;
   }
@@ -120,6 +121,11 @@ export class NodeEntry implements NodeInfo {
     return this.podList;
   }
 
+  /** how many pods count here (without building the list) */
+  get podCount(): number {
+    return this.podsByKey.size;
+  }
+
   countControlled(namespace: string, uid: string): number {
     return this.controlled.get(uid)?.get(namespace) ?? 0;
   }
@@ -134,6 +140,15 @@ export class NodeEntry implements NodeInfo {
     if (this.withRequiredAnti === 0) return NO_PODS;
     this.antiAffinityList ??= Object.freeze(this.pods.filter((p) => p.requiredAntiAffinityTerms.length > 0));
     return this.antiAffinityList;
+  }
+
+  /** some pod here has (anti-)affinity terms of its own */
+  get hasPodsWithAffinity(): boolean {
+    return this.withAffinity > 0;
+  }
+
+  get hasPodsWithRequiredAntiAffinity(): boolean {
+    return this.withRequiredAnti > 0;
   }
 
   get isEmpty(): boolean {
@@ -195,6 +210,7 @@ export class NodeEntry implements NodeInfo {
       if (n > 0) byNs.set(p.namespace, n);
       else byNs.delete(p.namespace);
       if (byNs.size === 0) this.controlled.delete(uid);
+      this.totals?.addOnNode(uid, p.namespace, this, sign);
       const zone = this.totalsZone();
       if (this.totals && zone !== undefined) this.totals.add(uid, p.namespace, zone, sign);
     }

@@ -140,7 +140,7 @@ function preFilter(cycle: Cycle, filters: readonly FilterPlugin[]): PreFiltered 
       resolvable = prep.rejection;
       continue;
     }
-    checks.push((n) => prep.check(n));
+    checks.push(prep.check.bind(prep));
     if (prep.nodeNames) {
       narrowedBy.push(f.name);
       names = names ? new Set([...names].filter((n) => prep.nodeNames?.has(n))) : new Set(prep.nodeNames);
@@ -165,12 +165,13 @@ export function schedulePod(pod: KObject, snapshot: Snapshot, opts: ScheduleOpti
   try {
     const info = incomingPodInfo(pod);
     const cycle: Cycle = { pod: info, snapshot, nodes };
-    const nodeNames = nodes.map((n) => n.name);
+    // Only a failure's message needs every name.
+    const nodeNames = (): string[] => nodes.map((n) => n.name);
 
     const pre = preFilter(cycle, o.filters);
     if ('rejection' in pre) {
       const msg = pre.rejection.reasons.join(', ');
-      return failure({ nodeNames, statuses: new Map(), absent: pre.rejection, preFilterMsg: msg }, info.preemptionPolicy);
+      return failure({ nodeNames: nodeNames(), statuses: new Map(), absent: pre.rejection, preFilterMsg: msg }, info.preemptionPolicy);
     }
 
     const statuses = new Map<string, Rejection>();
@@ -193,7 +194,7 @@ export function schedulePod(pod: KObject, snapshot: Snapshot, opts: ScheduleOpti
       const absent: Rejection | undefined = pre.names
         ? { plugin: '', code: 'UnschedulableAndUnresolvable', reasons: [`node(s) didn't satisfy plugin(s) [${[...pre.narrowedBy].sort().join(' ')}]`] }
         : undefined;
-      return failure({ nodeNames, statuses, ...(absent ? { absent } : {}) }, info.preemptionPolicy);
+      return failure({ nodeNames: nodeNames(), statuses, ...(absent ? { absent } : {}) }, info.preemptionPolicy);
     }
 
     const totals = feasible.map(() => 0);

@@ -102,3 +102,25 @@ test('namespace labels', () => {
   s.removeNamespace('team-a');
   assert.equal(s.namespaceLabels('team-a'), undefined);
 });
+
+test('the nodes holding pods with affinity terms follow pods as they come, move and go', () => {
+  const anti = { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'db' } }, topologyKey: 'kubernetes.io/hostname' }] } };
+  const pref = { podAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 10, podAffinityTerm: { labelSelector: { matchLabels: { app: 'db' } }, topologyKey: 'kubernetes.io/hostname' } }] } };
+  const s = new Snapshot([node('n1'), node('n2')], [pod('plain', { node: 'n1' }), pod('db', { node: 'n1', spec: { affinity: anti } })]);
+  const nodes = (l: readonly { name: string }[]) => l.map((n) => n.name).sort();
+  assert.deepEqual(nodes(s.nodesWithAffinityPods()), ['n1']);
+  assert.deepEqual(nodes(s.nodesWithRequiredAntiAffinityPods()), ['n1']);
+  s.setPod(pod('web', { node: 'n2', spec: { affinity: pref } }));
+  assert.deepEqual(nodes(s.nodesWithAffinityPods()), ['n1', 'n2']);
+  assert.deepEqual(nodes(s.nodesWithRequiredAntiAffinityPods()), ['n1'], 'preferred terms only: not a required anti-affinity node');
+  s.assume(pod('db2', { spec: { affinity: anti } }), 'n2');
+  assert.deepEqual(nodes(s.nodesWithRequiredAntiAffinityPods()), ['n1', 'n2']);
+  s.forget('default/db2');
+  s.removePod('default/db');
+  assert.deepEqual(nodes(s.nodesWithRequiredAntiAffinityPods()), []);
+  assert.deepEqual(nodes(s.nodesWithAffinityPods()), ['n2']);
+  s.removeNode('n2');
+  assert.deepEqual(nodes(s.nodesWithAffinityPods()), [], 'a node without its object is not listed');
+  s.setNode(node('n2'));
+  assert.deepEqual(nodes(s.nodesWithAffinityPods()), ['n2']);
+});

@@ -43,8 +43,13 @@ export class Snapshot {
   private readonly entries = new Map<string, NodeEntry>();
   private readonly placements = new Map<string, Placement>();
   private readonly nsLabels = new Map<string, Labels>();
-  private readonly totals = new ControlledTotals();
+  private readonly totals = new ControlledTotals<NodeInfo>();
   private sorted: readonly NodeInfo[] | undefined;
+  /** entries holding pods with (anti-)affinity terms, and with required anti-affinity (kube-scheduler's HavePodsWith… lists) */
+  private readonly withAffinity = new Set<NodeEntry>();
+  private readonly withRequiredAnti = new Set<NodeEntry>();
+  private affinityList: readonly NodeInfo[] | undefined;
+  private antiList: readonly NodeInfo[] | undefined;
 
   constructor(nodes: readonly KObject[] = [], pods: readonly KObject[] = [], opts: SnapshotOptions = {}) {
     for (const n of nodes) this.setNode(n);
@@ -59,6 +64,7 @@ export class Snapshot {
     if (!name) return;
     this.entry(name).setNode(node);
     this.sorted = undefined;
+    this.affinityList = this.antiList = undefined;
   }
 
   removeNode(name: string): void {
@@ -67,6 +73,7 @@ export class Snapshot {
     e.setNode(undefined);
     this.dropIfEmpty(e);
     this.sorted = undefined;
+    this.affinityList = this.antiList = undefined;
   }
 
   /** Every known node, sorted by name. */
@@ -80,6 +87,18 @@ export class Snapshot {
   nodeInfo(name: string): NodeInfo | undefined {
     const e = this.entries.get(name);
     return e?.hasNode ? e : undefined;
+  }
+
+  /** The nodes (with a node object) where some pod has (anti-)affinity terms. */
+  nodesWithAffinityPods(): readonly NodeInfo[] {
+    this.affinityList ??= Object.freeze([...this.withAffinity].filter((e) => e.hasNode));
+    return this.affinityList;
+  }
+
+  /** The nodes (with a node object) where some pod has required anti-affinity terms. */
+  nodesWithRequiredAntiAffinityPods(): readonly NodeInfo[] {
+    this.antiList ??= Object.freeze([...this.withRequiredAnti].filter((e) => e.hasNode));
+    return this.antiList;
   }
 
   get numNodes(): number {
@@ -115,6 +134,7 @@ export class Snapshot {
     const e = this.entries.get(cur.node);
     if (!e) return;
     e.removePod(key);
+    this.track(e);
     this.dropIfEmpty(e);
   }
 
@@ -162,6 +182,11 @@ export class Snapshot {
     return this.totals.inZone(uid, namespace, zone);
   }
 
+  /** Pods of the workload `uid` in `namespace`, not terminating, per node (NodeInfo.countControlled of each). */
+  controlledOnNodes(uid: string, namespace: string): ReadonlyMap<NodeInfo, number> {
+    return this.totals.onNodes(uid, namespace);
+  }
+
   namespaceLabels(name: string): Labels | undefined {
     return this.nsLabels.get(name);
   }
@@ -187,10 +212,27 @@ export class Snapshot {
       const old = this.entries.get(cur.node);
       if (old) {
         old.removePod(info.key);
+        this.track(old);
         this.dropIfEmpty(old);
       }
     }
-    this.entry(nodeName).addPod(info);
+    const e = this.entry(nodeName);
+    e.addPod(info);
+    this.track(e);
     this.placements.set(info.key, { node: nodeName, assumed });
   }
+
+  /** Keeps the affinity node sets right after `e`'s pods changed. */
+  private track(e: NodeEntry): void {
+    if (toggle(this.withAffinity, e, e.hasPodsWithAffinity)) this.affinityList = undefined;
+    if (toggle(this.withRequiredAnti, e, e.hasPodsWithRequiredAntiAffinity)) this.antiList = undefined;
+  }
+}
+
+/** Puts `e` in or out of `set`; true when that changed the set. */
+function toggle(set: Set<NodeEntry>, e: NodeEntry, member: boolean): boolean {
+  if (member === set.has(e)) return false;
+  if (member) set.add(e);
+  else set.delete(e);
+  return true;
 }

@@ -138,8 +138,9 @@ export class ReplicaSetController extends QueueController {
     if (pod.metadata.deletionTimestamp) return this.podDeleted(pod);
     const rs = this.ownerOf(pod);
     if (rs) {
-      this.expectations.creationObserved(objectKey(rs));
-      this.controller.enqueue(objectKey(rs));
+      const key = objectKey(rs);
+      this.expectations.creationObserved(key);
+      this.enqueueObserved(key);
     } else if (!controllerOf(pod)) this.enqueueMatching(pod);
   }
 
@@ -175,7 +176,18 @@ export class ReplicaSetController extends QueueController {
     if (!rs) return;
     const key = objectKey(rs);
     this.expectations.deletionObserved(key, objectKey(pod));
-    this.controller.enqueue(key);
+    this.enqueueObserved(key);
+  }
+
+  /**
+   * A pod of `key` appeared or went. While more of the ReplicaSet's own
+   * creations or deletions are still to be seen, a sync could only refresh
+   * its status (it does not manage replicas then): that waits like any status
+   * change. The last awaited one, or one nobody expected, syncs at once.
+   */
+  private enqueueObserved(key: string): void {
+    if (this.expectations.satisfied(key)) this.controller.enqueue(key);
+    else this.enqueueStatusChange(key);
   }
 
   private async sync(key: string): Promise<ReconcileResult | void> {

@@ -57,7 +57,7 @@ export const interPodAffinityFilter: FilterPlugin = {
     const matchesAll = (terms: readonly AffinityTerm[], p: PodInfo) => terms.every((t) => incomingTermMatches(t, p, nsLabels));
     // Without terms of its own, only existing pods with required anti-affinity can reject it (kube-scheduler's PreFilter).
     const own = affinity.length > 0 || anti.length > 0;
-    for (const node of cycle.nodes) {
+    for (const node of own ? cycle.nodes : cycle.snapshot.nodesWithRequiredAntiAffinityPods()) {
       for (const existing of own ? node.pods : node.podsWithRequiredAntiAffinity) {
         for (const t of existing.requiredAntiAffinityTerms) {
           if (existingTermMatches(t, pod, incomingNsLabels)) existingAnti.add(node, t.topologyKey);

@@ -13,17 +13,28 @@ import type { Resource } from '../resources.js';
 
 export const NODE_RESOURCES_FIT = 'NodeResourcesFit';
 
+const NONE: string[] = [];
+
 /** fitsRequest: the reasons `pod` does not fit `node`, empty when it fits. */
 export function insufficientResources(req: Readonly<Resource>, node: NodeInfo): string[] {
-  const out: string[] = [];
-  if (node.pods.length + 1 > node.allocatable.allowedPodNumber) out.push('Too many pods');
   const alloc = node.allocatable;
   const used = node.requested;
+  const tooMany = node.podCount + 1 > alloc.allowedPodNumber;
+  // The common case, asked per node per pod scheduled: everything fits, nothing allocated.
+  if (
+    !tooMany &&
+    req.scalar.size === 0 &&
+    req.milliCPU <= alloc.milliCPU - used.milliCPU &&
+    req.memory <= alloc.memory - used.memory &&
+    req.ephemeralStorage <= alloc.ephemeralStorage - used.ephemeralStorage
+  ) return NONE;
+  const out: string[] = [];
+  if (tooMany) out.push('Too many pods');
   if (req.milliCPU === 0 && req.memory === 0 && req.ephemeralStorage === 0 && req.scalar.size === 0) return out;
   if (req.milliCPU > 0 && req.milliCPU > alloc.milliCPU - used.milliCPU) out.push('Insufficient cpu');
   if (req.memory > 0 && req.memory > alloc.memory - used.memory) out.push('Insufficient memory');
   if (req.ephemeralStorage > 0 && req.ephemeralStorage > alloc.ephemeralStorage - used.ephemeralStorage) out.push('Insufficient ephemeral-storage');
-  for (const name of [...req.scalar.keys()].sort()) {
+  if (req.scalar.size > 0) for (const name of [...req.scalar.keys()].sort()) {
     const want = req.scalar.get(name) ?? 0;
     if (want === 0) continue;
     if (want > (alloc.scalar.get(name) ?? 0) - (used.scalar.get(name) ?? 0)) out.push(`Insufficient ${name}`);

@@ -36,7 +36,7 @@ export const interPodAffinityScore: ScorePlugin = {
 
     // Without preferred terms of its own, only existing pods with affinity terms can score (kube-scheduler's PreScore).
     const own = pod.preferredAffinityTerms.length > 0 || pod.preferredAntiAffinityTerms.length > 0;
-    for (const node of cycle.nodes) {
+    for (const node of own ? cycle.nodes : cycle.snapshot.nodesWithAffinityPods()) {
       const existingPods = own ? node.pods : node.podsWithAffinity;
       if (existingPods.length === 0 || Object.keys(node.labels).length === 0) continue;
       for (const existing of existingPods) {

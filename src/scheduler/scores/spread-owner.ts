@@ -11,6 +11,7 @@
 
 import type { ScorePlugin } from '../framework.js';
 import { MAX_NODE_SCORE } from '../framework.js';
+import type { NodeInfo } from '../node-info.js';
 import { RequiredNodeAffinity } from '../node-selector.js';
 import {
   LABEL_HOSTNAME,
@@ -56,7 +57,9 @@ export function spreadScore(defaultSelector: DefaultSpreadSelector | undefined):
       // The system defaults for a pod that says nothing about nodes count every
       // node: a zone's count is the snapshot's running total, no walk over nodes.
       const uid = constraints[0]?.matcher.controllerUid;
+      let onNodes: ReadonlyMap<NodeInfo, number> | undefined;
       if (!own && required.isEmpty && uid !== undefined && constraints.every((c) => c.topologyKey === LABEL_HOSTNAME || c.topologyKey === LABEL_ZONE) && !constraints.some((c) => c.honorNodeTaints)) {
+        onNodes = cycle.snapshot.controlledOnNodes(uid, pod.namespace);
         constraints.forEach((c, i) => {
           if (c.topologyKey === LABEL_HOSTNAME) return;
           for (const value of counts[i]!.keys()) counts[i]!.set(value, cycle.snapshot.controlledInZone(uid, pod.namespace, value));
@@ -75,14 +78,16 @@ export function spreadScore(defaultSelector: DefaultSpreadSelector | undefined):
 
       return {
         score(node) {
-          if (ignored.has(node.name)) return 0;
+          if (ignored.size > 0 && ignored.has(node.name)) return 0;
           let s = 0;
-          constraints.forEach((c, i) => {
+          for (let i = 0; i < constraints.length; i++) {
+            const c = constraints[i]!;
             const value = node.labels[c.topologyKey];
-            if (typeof value !== 'string') return;
-            const cnt = c.topologyKey === LABEL_HOSTNAME ? countMatching(node, c.matcher, pod.namespace) : (counts[i]!.get(value) ?? 0);
+            if (typeof value !== 'string') continue;
+            const cnt =
+              c.topologyKey !== LABEL_HOSTNAME ? (counts[i]!.get(value) ?? 0) : onNodes ? (onNodes.get(node) ?? 0) : countMatching(node, c.matcher, pod.namespace);
             s += cnt * weights[i]! + (c.maxSkew - 1);
-          });
+          }
           return Math.round(s);
         },
         normalize(scores, nodes) {
