@@ -153,3 +153,15 @@ test('every supported label has a value except the ones Kubernetes never fills',
     for (const label of supportedFieldLabels(key)) if (!never.has(label)) assert.ok(label in f, `${key}: ${label}`);
   }
 });
+
+test('a frozen object (the watch cache\'s) has its values worked out once per resource key', () => {
+  const pod = Object.freeze({ metadata: Object.freeze({ name: 'p', namespace: 'd' }), spec: Object.freeze({ nodeName: 'n1' }) }) as KObject;
+  const first = fieldLabelsFor('pods', pod);
+  assert.equal(first['spec.nodeName'], 'n1');
+  assert.equal(fieldLabelsFor('pods', pod), first, 'the same values again');
+  assert.equal(fieldLabelsFor('configmaps', pod)['spec.nodeName'], undefined, 'another resource key: its own table');
+  const open = { metadata: { name: 'p' }, spec: { nodeName: 'n1' } } as KObject;
+  assert.equal(fieldLabelsFor('pods', open)['spec.nodeName'], 'n1');
+  (open.spec as { nodeName: string }).nodeName = 'n2';
+  assert.equal(fieldLabelsFor('pods', open)['spec.nodeName'], 'n2', 'an object that may change is read each time');
+});

@@ -180,7 +180,15 @@ export function fieldLabelError(resourceKey: string, label: string): string | un
     : `${goQuote(label)} is not a known field selector: only "metadata.name", "metadata.namespace"`;
 }
 
-/** Every selectable field of `obj` with its value, keyed by the names clients use. */
+/** Field values of frozen objects (the watch cache's, shared by every watcher that filters them), by resource key. */
+const frozenValues = new WeakMap<KObject, { key: string; values: Record<string, string> }>();
+
+/** Every selectable field of `obj` with its value, keyed by the names clients use (do not change the result). */
 export function fieldLabelsFor(resourceKey: string, obj: KObject): Record<string, string> {
-  return table(resourceKey).values(obj);
+  if (!Object.isFrozen(obj)) return table(resourceKey).values(obj);
+  const memo = frozenValues.get(obj);
+  if (memo?.key === resourceKey) return memo.values;
+  const values = table(resourceKey).values(obj);
+  frozenValues.set(obj, { key: resourceKey, values });
+  return values;
 }

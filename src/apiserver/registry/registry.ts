@@ -180,8 +180,8 @@ export class Registry {
   }
 
   async create(r: ResourceInfo, namespace: string, input: KObject, ctx: RequestContext): Promise<KObject> {
-    const obj = clone(input);
-    obj.metadata = obj.metadata ?? {};
+    // Only metadata changes here (each attempt prepares its own copy of the whole).
+    const obj = { ...input, metadata: { ...(input.metadata ?? {}) } };
     const m = obj.metadata;
     if (r.namespaced) {
       if (m.namespace && namespace && m.namespace !== namespace)

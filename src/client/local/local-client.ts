@@ -17,6 +17,7 @@ import { systemContext, type RequestContext } from '../../apiserver/registry/con
 import type { Registry } from '../../apiserver/registry/registry.js';
 import { buildFilter } from '../../apiserver/selection.js';
 import { typed } from '../../apiserver/handlers/render.js';
+import { successStatus } from '../../apiserver/respond.js';
 import { bindPod } from '../../apiserver/subresources/binding.js';
 import { evictPod } from '../../apiserver/subresources/eviction.js';
 import { scaleOf, scaleUpdate } from '../../apiserver/subresources/scale.js';
@@ -152,16 +153,16 @@ export class LocalClient implements ApiClient {
     const ns = this.ns(r, namespace);
     const ctx = this.ctx();
     if (!subresource) {
-      const input = structuredClone(obj);
-      input.apiVersion ??= groupVersion(r);
-      input.kind ??= r.kind;
+      // The registry works on its own copy: the caller's object is never changed.
+      const input = { ...obj, apiVersion: obj.apiVersion ?? groupVersion(r), kind: obj.kind ?? r.kind };
       return structuredClone(await this.registry.create(r, ns, input, ctx));
     }
     const name = obj.metadata.name ?? '';
     if (subresource === 'binding' && r.plural === 'pods') {
       const b = structuredClone(obj);
-      const res = await this.registry.update(r, ns, name, (cur) => bindPod(cur, b), { ctx, subresource: 'binding' });
-      return structuredClone(res.obj);
+      await this.registry.update(r, ns, name, (cur) => bindPod(cur, b), { ctx, subresource: 'binding' });
+      // As over HTTP: a binding answers with a Status, not the pod.
+      return successStatus() as KObject;
     }
     if (subresource === 'eviction' && r.plural === 'pods') {
       const del = (obj as { deleteOptions?: DeleteOptions }).deleteOptions ?? {};
