@@ -3,6 +3,7 @@
 // controller, `generateName` `<owner>-` unless the caller names it.
 
 import type { KObject, OwnerReference } from '../api/object.js';
+import { deepCopy } from '../machinery/deep-copy.js';
 
 export interface PodTemplate {
   metadata?: { labels?: Record<string, string>; annotations?: Record<string, string>; finalizers?: string[] };
@@ -17,5 +18,5 @@ export function podFromTemplate(o: { template: PodTemplate; namespace: string; o
   if (t.metadata?.labels) meta.labels = { ...t.metadata.labels };
   if (t.metadata?.annotations) meta.annotations = { ...t.metadata.annotations };
   if (t.metadata?.finalizers) meta.finalizers = [...t.metadata.finalizers];
-  return { apiVersion: 'v1', kind: 'Pod', metadata: meta, spec: structuredClone(t.spec ?? {}) };
+  return { apiVersion: 'v1', kind: 'Pod', metadata: meta, spec: deepCopy(t.spec ?? {}) };
 }

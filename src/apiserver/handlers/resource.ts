@@ -21,6 +21,7 @@ import { serveWatch } from '../watch-stream.js';
 import { dryRunOf, deleteOptionsOf, int64Param } from './params.js';
 import { sendList, sendObject, tableOf, includeObjectOf } from './render.js';
 import type { WatchMetrics } from './watch-metrics.js';
+import { deepCopy } from '../../machinery/deep-copy.js';
 
 export interface ResourceHandlerDeps {
   registry: Registry;
@@ -112,11 +113,12 @@ export async function handleResource(o: { deps: ResourceHandlerDeps; req: Incomi
         throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
       }
       const pinned = obj.metadata.resourceVersion;
-      const result = await registry.update(r, ns, info.name, () => structuredClone(obj), {
+      const result = await registry.update(r, ns, info.name, () => deepCopy(obj), {
         ctx,
+        replaces: true,
         ...(pinned ? { pinnedRv: pinned } : {}),
         createIfMissing: () => {
-          const c = structuredClone(obj);
+          const c = deepCopy(obj);
           delete c.metadata.resourceVersion;
           return c;
         },

@@ -107,7 +107,7 @@ async function status(c: Ctx): Promise<void> {
     const patch = decodePatch(await readBody(c.req));
     mutate = (cur) => applyPatch({ contentType: ct, original: cur, patch, schema: patchSchemaFor(served, r.kind) }) as KObject;
   } else throw methodNotAllowed();
-  const result = await registry.update(r, ns(c), info.name, mutate, { ctx: c.ctx, subresource: 'status', ...(pinned ? { pinnedRv: pinned } : {}) });
+  const result = await registry.update(r, ns(c), info.name, mutate, { ctx: c.ctx, subresource: 'status', replaces: info.verb === 'update', ...(pinned ? { pinnedRv: pinned } : {}) });
   addWarnings(c.res, c.ctx.warnings);
   sendObject(c.res, 200, r, result.obj, false, c.query);
 }

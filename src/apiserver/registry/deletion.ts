@@ -12,6 +12,7 @@ import type { KObject } from '../../api/object.js';
 import { resourceKey, type ResourceInfo } from '../../api/resources.js';
 import { rfc3339 } from './names.js';
 import { podGracePeriod } from './strategy.js';
+import { deepCopy } from '../../machinery/deep-copy.js';
 
 export type PropagationPolicy = 'Orphan' | 'Background' | 'Foreground';
 
@@ -48,7 +49,7 @@ export function planDelete(o: {
 }): DeletePlan {
   const { resource: r, current, now } = o;
   const m = current.metadata;
-  const next = structuredClone(current);
+  const next = deepCopy(current);
   const nm = next.metadata;
   let keep = false;
 

@@ -9,8 +9,9 @@ import type { KObject } from '../../api/object.js';
 import type { ResourceInfo } from '../../api/resources.js';
 import { ApiError, badRequest } from '../../machinery/errors.js';
 import { DS_TEMPLATE_GENERATION, strategyFor } from './strategy.js';
+import { deepCopy } from '../../machinery/deep-copy.js';
 
-const clone = <T>(v: T): T => structuredClone(v);
+const clone = <T>(v: T): T => deepCopy(v);
 
 export function prepareUpdate(r: ResourceInfo, o: { desired: KObject; current: KObject; subresource: string }): KObject {
   const { desired, current, subresource: sub } = o;

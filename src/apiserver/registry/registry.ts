@@ -36,7 +36,8 @@ import { prepareUpdate } from './prepare-update.js';
 import { deepEqual } from './compare.js';
 import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER, planDelete, readyToGo, type PropagationPolicy } from './deletion.js';
 import { dropServiceTypeDependentFields } from '../../api/defaults/service.js';
-import { toServed, toStorage } from '../../api/conversion/conversion.js';
+import { needsConversion, toServed, toStorage } from '../../api/conversion/conversion.js';
+import { deepCopy } from '../../machinery/deep-copy.js';
 
 export interface RegistryOptions {
   store: Store;
@@ -87,7 +88,7 @@ function q(r: ResourceInfo, name: string): Qualified {
 }
 
 function clone<T>(v: T): T {
-  return structuredClone(v);
+  return deepCopy(v);
 }
 
 export class Registry {
@@ -112,6 +113,16 @@ export class Registry {
   /** A stored value as `r` serves it. */
   private decode(r: ResourceInfo, kv: KeyValue): KObject {
     return this.withTypeMeta(r, toServed(r, decodeEntry(kv.key, kv.value, kv.modRevision).obj));
+  }
+
+  /**
+   * The current object of `kv` as `r` serves it, for an update to start from:
+   * the watch cache's copy when it already holds this revision (no parse).
+   * Only its top level is private: nothing below may be changed.
+   */
+  private current(r: ResourceInfo, kv: KeyValue): KObject {
+    const e = needsConversion(r) ? undefined : this.cache.entryAt(kv.key, kv.modRevision);
+    return e ? this.withTypeMeta(r, { ...e.obj }) : this.decode(r, kv);
   }
 
   /** A served object in its stored form, without resourceVersion (the store's revision is the truth). */
@@ -250,7 +261,14 @@ export class Registry {
     namespace: string,
     name: string,
     mutate: UpdateFn,
-    opts: { ctx: RequestContext; subresource?: string; pinnedRv?: string; createIfMissing?: (() => KObject) | undefined },
+    opts: {
+      ctx: RequestContext;
+      subresource?: string;
+      pinnedRv?: string;
+      createIfMissing?: (() => KObject) | undefined;
+      /** `mutate` only returns the desired object and never reads or changes its argument (a PUT): it gets no private copy */
+      replaces?: boolean;
+    },
   ): Promise<{ obj: KObject; created: boolean }> {
     const key = objectKey(r, namespace, name);
     const sub = opts.subresource ?? '';
@@ -262,11 +280,11 @@ export class Registry {
         }
         throw notFound(q(r, name));
       }
-      const current = this.decode(r, kv);
+      const current = this.current(r, kv);
       if (opts.pinnedRv !== undefined && opts.pinnedRv !== '' && opts.pinnedRv !== current.metadata.resourceVersion) {
         throw conflict(q(r, name));
       }
-      const desired = await mutate(clone(current));
+      const desired = await mutate(opts.replaces ? current : clone(current));
       const next = prepareUpdate(r, { desired, current, subresource: sub });
       // A Service changing type sheds the fields only the old type had (nodePorts, clusterIP for ExternalName).
       if (!sub && r.plural === 'services' && !r.group) dropServiceTypeDependentFields(next, current);

@@ -3,6 +3,7 @@
 
 import type { KObject } from '../../api/object.js';
 import { ApiError, badRequest } from '../../machinery/errors.js';
+import { deepCopy } from '../../machinery/deep-copy.js';
 
 /** `now` is the RFC 3339 time of the binding: PodScheduled turns True then, as kube-apiserver's assignPod does. */
 export function bindPod(pod: KObject, binding: KObject, now: string = new Date().toISOString().replace(/\.\d+Z$/, 'Z')): KObject {
@@ -17,7 +18,7 @@ export function bindPod(pod: KObject, binding: KObject, now: string = new Date()
   if (spec.nodeName) {
     throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on pods/binding "${m.name}": pod ${m.name} is already assigned to node "${spec.nodeName}"`, { name: m.name!, kind: 'pods/binding' });
   }
-  const next = structuredClone(pod);
+  const next = deepCopy(pod);
   next.spec = { ...((next.spec ?? {}) as object), nodeName: target.name };
   const status = { ...((next.status ?? {}) as { conditions?: { type: string }[] }) };
   const conditions = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');

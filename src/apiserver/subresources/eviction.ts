@@ -30,6 +30,7 @@ import { selectorFromLabelSelector } from '../../machinery/labels/selector.js';
 import { systemContext, type RequestContext } from '../registry/context.js';
 import { listObjects } from '../registry/list.js';
 import type { DeleteOptions, Registry } from '../registry/registry.js';
+import { deepCopy } from '../../machinery/deep-copy.js';
 
 /** retries of a conflicting pod read-and-delete or PDB decrement (EvictionsRetry has 20 steps) */
 const EVICTION_RETRIES = 20;
@@ -156,7 +157,7 @@ async function addConditionAndDelete(o: EvictOptions, opts: DeleteOptions, now: 
  */
 async function checkAndDecrement(o: EvictOptions, pdb: KObject, podName: string, now: number): Promise<void> {
   const name = pdb.metadata.name ?? '';
-  const status: PdbStatus = structuredClone(pdbStatusOf(pdb));
+  const status: PdbStatus = deepCopy(pdbStatusOf(pdb));
   if ((status.observedGeneration ?? 0) < (pdb.metadata.generation ?? 1)) throw stillProcessing(name);
   if (status.disruptionsAllowed < 0) throw forbiddenPdb(name, 'pdb disruptions allowed is negative');
   if (Object.keys(status.disruptedPods ?? {}).length > MAX_DISRUPTED_POD_SIZE) throw forbiddenPdb(name, 'DisruptedPods map too big - too many evictions not confirmed by PDB controller');

@@ -9,6 +9,7 @@ import type { KObject } from '../../api/object.js';
 import type { ResourceInfo } from '../../api/resources.js';
 import { ApiError, conflict } from '../../machinery/errors.js';
 import { selectorFromLabelSelector } from '../../machinery/labels/selector.js';
+import { deepCopy } from '../../machinery/deep-copy.js';
 
 export function scaleOf(obj: KObject): KObject {
   const spec = (obj.spec ?? {}) as { replicas?: number; selector?: { matchLabels?: Record<string, string>; matchExpressions?: unknown[] } };
@@ -65,7 +66,7 @@ function checkReplicas(name: string, scale: KObject): void {
 /** Applies a Scale's desired replicas to its parent. */
 export function applyScale(parent: KObject, scale: KObject): KObject {
   const replicas = (scale.spec as { replicas?: unknown } | undefined)?.replicas;
-  const next = structuredClone(parent);
+  const next = deepCopy(parent);
   next.spec = { ...((next.spec ?? {}) as object), replicas: typeof replicas === 'number' ? replicas : 0 };
   return next;
 }

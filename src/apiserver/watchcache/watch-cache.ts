@@ -89,6 +89,12 @@ export class WatchCache {
     await this.loop;
   }
 
+  /** The cached entry of `key` if it is the one written at `rev` (frozen; shared). */
+  entryAt(key: string, rev: number): CacheEntry | undefined {
+    const e = this.resources.get(resourceOfKey(key))?.items.get(key);
+    return e?.rev === rev ? e : undefined;
+  }
+
   /** Resolves once the cache has applied every event up to `rev`. */
   waitFor(rev: number, timeoutMs = 10_000): Promise<boolean> {
     if (this.revision >= rev || !this.running) return Promise.resolve(true);

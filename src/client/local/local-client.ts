@@ -24,6 +24,7 @@ import { scaleOf, scaleUpdate } from '../../apiserver/subresources/scale.js';
 import { collectionPrefix, storageResource } from '../../apiserver/watchcache/keys.js';
 import { leaveEntry, type CacheEntry, type CacheEvent, type CacheWatcher } from '../../apiserver/watchcache/resource-cache.js';
 import type { ApiClient, DeleteOptions, ListOptions, ListResult, PatchType, WatchEvent, WatchOptions } from '../api-client.js';
+import { deepCopy } from '../../machinery/deep-copy.js';
 
 const CONTENT_TYPES: Record<PatchType, string> = {
   merge: 'application/merge-patch+json',
@@ -65,7 +66,7 @@ export class LocalClient implements ApiClient {
     const obj = await this.registry.get(r, this.ns(r, namespace), name);
     if (subresource === 'scale') return scaleOf(obj);
     if (subresource && subresource !== 'status') throw methodNotAllowed();
-    return structuredClone(obj);
+    return deepCopy(obj);
   }
 
   async list(r: ResourceInfo, opts: ListOptions = {}): Promise<ListResult> {
@@ -75,7 +76,7 @@ export class LocalClient implements ApiClient {
       resource: r,
       req: { namespace: this.ns(r, opts.namespace ?? ''), filter: buildFilter(r, query(opts)), limit: 0, continueToken: '', resourceVersion: '', resourceVersionMatch: '' },
     });
-    return { items: page.entries.map((e) => structuredClone(typed(r, e.obj))), resourceVersion: page.resourceVersion };
+    return { items: page.entries.map((e) => deepCopy(typed(r, e.obj))), resourceVersion: page.resourceVersion };
   }
 
   watch(r: ResourceInfo, opts: WatchOptions, onEvent: (e: WatchEvent) => void, signal: AbortSignal): Promise<void> {
@@ -155,11 +156,11 @@ export class LocalClient implements ApiClient {
     if (!subresource) {
       // The registry works on its own copy: the caller's object is never changed.
       const input = { ...obj, apiVersion: obj.apiVersion ?? groupVersion(r), kind: obj.kind ?? r.kind };
-      return structuredClone(await this.registry.create(r, ns, input, ctx));
+      return deepCopy(await this.registry.create(r, ns, input, ctx));
     }
     const name = obj.metadata.name ?? '';
     if (subresource === 'binding' && r.plural === 'pods') {
-      const b = structuredClone(obj);
+      const b = deepCopy(obj);
       await this.registry.update(r, ns, name, (cur) => bindPod(cur, b), { ctx, subresource: 'binding' });
       // As over HTTP: a binding answers with a Status, not the pod.
       return successStatus() as KObject;
@@ -167,7 +168,7 @@ export class LocalClient implements ApiClient {
     if (subresource === 'eviction' && r.plural === 'pods') {
       const del = (obj as { deleteOptions?: DeleteOptions }).deleteOptions ?? {};
       await evictPod({ registry: this.registry, pods: r, namespace: ns, name, deleteOptions: del, ctx });
-      return structuredClone(obj);
+      return deepCopy(obj);
     }
     throw notFound({ resource: `${r.plural}/${subresource}`, group: r.group, name });
   }
@@ -178,20 +179,21 @@ export class LocalClient implements ApiClient {
     const pinned = obj.metadata.resourceVersion || undefined;
     const ctx = this.ctx();
     if (subresource === 'scale') {
-      const want = structuredClone(obj);
+      const want = deepCopy(obj);
       const res = await this.registry.update(r, ns, name, scaleUpdate({ resource: r, name, desired: () => want }), { ctx });
       return scaleOf(res.obj);
     }
     if (subresource && subresource !== 'status') throw notFound({ resource: `${r.plural}/${subresource}`, group: r.group, name });
-    const desired = structuredClone(obj);
+    const desired = deepCopy(obj);
     desired.apiVersion ??= groupVersion(r);
     desired.kind ??= r.kind;
-    const res = await this.registry.update(r, ns, name, () => structuredClone(desired), {
+    const res = await this.registry.update(r, ns, name, () => deepCopy(desired), {
       ctx,
+      replaces: true,
       ...(subresource ? { subresource } : {}),
       ...(pinned ? { pinnedRv: pinned } : {}),
     });
-    return structuredClone(res.obj);
+    return deepCopy(res.obj);
   }
 
   async patch(r: ResourceInfo, namespace: string, name: string, type: PatchType, patch: unknown, subresource?: string): Promise<KObject> {
@@ -201,10 +203,10 @@ export class LocalClient implements ApiClient {
       r,
       this.ns(r, namespace),
       name,
-      (current) => applyPatch({ contentType: CONTENT_TYPES[type], original: current, patch: structuredClone(patch), schema: patchSchemaFor(served, r.kind) }) as KObject,
+      (current) => applyPatch({ contentType: CONTENT_TYPES[type], original: current, patch: deepCopy(patch), schema: patchSchemaFor(served, r.kind) }) as KObject,
       { ctx: this.ctx(), ...(subresource ? { subresource } : {}) },
     );
-    return structuredClone(res.obj);
+    return deepCopy(res.obj);
   }
 
   async delete(r: ResourceInfo, namespace: string, name: string, opts: DeleteOptions = {}): Promise<void> {
