@@ -92,9 +92,12 @@ describe('node autoscaling: local provider', () => {
     for (const p of ready) assert.match(p.node, /^burst-[a-z0-9]{5}$/);
     const events = await c.events(ready[0]!.name);
     assert.ok(events.some((e) => e.reason === 'TriggeredScaleUp') || (await c.events(ready[3]!.name)).some((e) => e.reason === 'TriggeredScaleUp'));
-    const table = ok(await c.hale.kubectl(['get', 'nodepools']));
+    // The pool's status counts a machine once its launch has finished, which may be a moment after its node is Ready.
+    const table = await c.waitFor('the pool status at 2 nodes, 2 Ready', async () => {
+      const t = ok(await c.hale.kubectl(['get', 'nodepools']));
+      return /burst\s+local\s+0\s+3\s+2\s+2\s/.test(t) ? t : undefined;
+    });
     assert.match(table, /NAME\s+PROVIDER\s+MIN\s+MAX\s+NODES\s+READY\s+AGE/);
-    assert.match(table, /burst\s+local\s+0\s+3\s+2\s+2\s/);
   });
 
   it('scaling the Deployment back drains and removes the extra node', async () => {

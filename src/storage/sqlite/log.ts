@@ -59,7 +59,8 @@ export class SqliteLog {
 
   constructor(db: Database.Database) {
     this.inTransaction = db.transaction((fn: () => unknown) => fn());
-    this.latestStmt = db.prepare(`SELECT ${COLUMNS} FROM log WHERE name = ? ORDER BY id DESC LIMIT 1`);
+    // Reads and compare-and-swap need a key's value, never the one before it: old_value stays on disk.
+    this.latestStmt = db.prepare(`SELECT ${COLUMNS.replace('old_value', 'NULL AS old_value')} FROM log WHERE name = ? ORDER BY id DESC LIMIT 1`);
     this.appendStmt = db.prepare(
       `INSERT INTO log (name, created, deleted, create_revision, prev_revision, value, old_value)
        VALUES (@name, @created, @deleted, @createRevision, @prevRevision, @value, @oldValue)`,
@@ -87,7 +88,7 @@ export class SqliteLog {
     return this.inTransaction(fn) as T;
   }
 
-  /** the newest row of `name`, tombstones included */
+  /** the newest row of `name`, tombstones included (its old_value is not read: null) */
   latest(name: string): LogRow | undefined {
     return this.latestStmt.get(name);
   }
