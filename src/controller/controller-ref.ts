@@ -7,7 +7,17 @@
 
 import type { KObject, OwnerReference } from '../api/object.js';
 
+/** The controller references of frozen objects (the informers' objects never change), null for none. */
+const controllerOfFrozen = new WeakMap<KObject, OwnerReference | null>();
+
 export function controllerOf(obj: KObject): OwnerReference | undefined {
+  if (!Object.isFrozen(obj)) return findController(obj);
+  let ref = controllerOfFrozen.get(obj);
+  if (ref === undefined) controllerOfFrozen.set(obj, (ref = findController(obj) ?? null));
+  return ref ?? undefined;
+}
+
+function findController(obj: KObject): OwnerReference | undefined {
   return obj.metadata.ownerReferences?.find((r) => r.controller === true);
 }
 

@@ -94,16 +94,36 @@ export class NodeHealth {
     return this.silentMs(name) >= this.graceMs(name) / 2;
   }
 
-  /** Milliseconds until the next node (or only `name`) turns suspect or expires (Infinity when none will). */
-  msUntilNextChange(name?: string): number {
-    let next = Infinity;
+  /** Milliseconds until the next node turns suspect or expires (Infinity when none will). */
+  msUntilNextChange(): number {
     const now = this.clock.monotonic();
-    const one = name === undefined ? undefined : this.seen.get(name);
-    for (const [n, s] of name === undefined ? this.seen : one ? [[name, one] as const] : []) {
-      const g = this.graceMs(n);
-      if (s.at + g / 2 > now) next = Math.min(next, s.at + g / 2 - now);
-      else if (s.at + g > now) next = Math.min(next, s.at + g - now);
-    }
+    let next = Infinity;
+    for (const [n, s] of this.seen) next = Math.min(next, this.msUntil(n, s, now));
     return next;
+  }
+
+  /** Milliseconds until `name` turns suspect or expires (Infinity when it will not, or is unknown). */
+  msUntilChangeOf(name: string): number {
+    const s = this.seen.get(name);
+    return s ? this.msUntil(name, s, this.clock.monotonic()) : Infinity;
+  }
+
+  /** The nodes that turned suspect or expired at a moment in (from, to] (monotonic ms). */
+  crossedBetween(from: number, to: number): string[] {
+    const out: string[] = [];
+    for (const [n, s] of this.seen) {
+      const g = this.graceMs(n);
+      const suspectAt = s.at + g / 2;
+      const expiresAt = s.at + g;
+      if ((suspectAt > from && suspectAt <= to) || (expiresAt > from && expiresAt <= to)) out.push(n);
+    }
+    return out;
+  }
+
+  private msUntil(name: string, s: Seen, now: number): number {
+    const g = this.graceMs(name);
+    if (s.at + g / 2 > now) return s.at + g / 2 - now;
+    if (s.at + g > now) return s.at + g - now;
+    return Infinity;
   }
 }

@@ -251,3 +251,29 @@ test('node events alone drive passes over just those nodes, and the zone counts 
     await b.until('zone z untainted', async () => (await taints('z1')) + (await taints('z2')) + (await taints('z3')) === '');
   });
 });
+
+test('between full passes a silent node is still found at its moment: the pass then looks at the nodes that crossed a threshold', async () => {
+  // No timed full pass within the test and no kick after the first: only timers and events.
+  await withLifecycle({ periodMs: 3_600_000 }, async (b, c) => {
+    for (const n of ['a', 'b', 'c']) await addNode(b, n);
+    await settle(b, c);
+    const quietly = async (ms: number): Promise<void> => {
+      for (let done = 0; done < ms; done += 500) {
+        if (done % 2000 === 0) for (const n of ['b', 'c']) await renew(b, n);
+        b.clock.advance(500);
+        const rev = await b.t.store.currentRevision();
+        await b.until('the watch cache caught up', () => b.t.cache.revision >= rev);
+        await c.idle();
+      }
+    };
+    await quietly(7500);
+    assert.equal((await node(b, 'a')).ready?.status, 'True', 'not before its 8 s lease');
+    await quietly(500);
+    await b.until('a Unknown and tainted', async () => {
+      const a = await node(b, 'a');
+      return a.ready?.status === 'Unknown' && a.taints.join(',') === 'unreachable:NoExecute,unreachable:NoSchedule';
+    });
+    assert.equal((await node(b, 'b')).ready?.status, 'True');
+    assert.equal((await node(b, 'c')).ready?.status, 'True');
+  });
+});

@@ -200,7 +200,9 @@ export class ReplicaSetController extends QueueController {
     const selector = selectorFromLabelSelector(spec.selector ?? { matchLabels: {} });
     const needsSync = this.expectations.satisfied(key);
     // Its own pods and the namespace's orphans: claiming ignores pods another controller owns.
-    const candidates = [...this.podInformer.byIndex(BY_CONTROLLER, rs.metadata.uid ?? ''), ...this.podInformer.byIndex(BY_ORPHAN_NAMESPACE, rs.metadata.namespace ?? '')].filter(isPodActive);
+    const candidates: KObject[] = [];
+    for (const p of this.podInformer.byIndex(BY_CONTROLLER, rs.metadata.uid ?? '')) if (isPodActive(p)) candidates.push(p);
+    for (const p of this.podInformer.byIndex(BY_ORPHAN_NAMESPACE, rs.metadata.namespace ?? '')) if (isPodActive(p)) candidates.push(p);
     const pods = await claimObjects({ client: this.ctx.client, owner: rs, ownerResource: REPLICASETS, childResource: PODS, candidates, matches: (p) => selector.matches(p.metadata.labels ?? {}) });
 
     let failure: ManageFailure | undefined;

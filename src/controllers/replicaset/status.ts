@@ -36,7 +36,14 @@ export function calculateStatus(o: { rs: KObject; pods: readonly KObject[]; fail
   let available = 0;
   for (const p of o.pods) {
     const labels = p.metadata.labels ?? {};
-    if (templateLabels.every(([k, v]) => labels[k] === v)) fully++;
+    let all = true;
+    for (const [k, v] of templateLabels) {
+      if (labels[k] !== v) {
+        all = false;
+        break;
+      }
+    }
+    if (all) fully++;
     if (isPodReady(p)) {
       ready++;
       if (isPodAvailable(p, spec.minReadySeconds ?? 0, o.now)) available++;
