@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { withDirLock } from '../apiserver/auth/dir-lock.js';
-import { runIp } from '../agent/runtime/process/network/ip-command.js';
+import { IpCommandError, runIp } from '../agent/runtime/process/network/ip-command.js';
 import { addNetns, deleteNetns, netnsExists, netnsPath } from '../agent/runtime/process/network/netns.js';
 import { addressAt, formatIpv4, gatewayOf, parseCidr } from '../agent/runtime/process/network/cidr.js';
 
@@ -87,7 +87,21 @@ export async function ensureFabric(dataDir: string, nodeCidr: string, apiPort: n
 
 export async function destroyFabric(dataDir: string): Promise<void> {
   const rec = await readFabric(dataDir);
-  if (rec && (await linkExists(rec.bridge))) await runIp(['link', 'delete', rec.bridge, 'type', 'bridge']);
+  if (rec) await deleteLink(rec.bridge, ['type', 'bridge']);
+}
+
+/**
+ * Deletes a link that may be gone already: a veth's host end disappears on
+ * its own, a moment after its peer's namespace is deleted, so a look before
+ * the delete cannot tell (teardown must not fail on what is already done).
+ */
+async function deleteLink(name: string, extra: readonly string[] = []): Promise<void> {
+  try {
+    await runIp(['link', 'delete', name, ...extra]);
+  } catch (err) {
+    if (err instanceof IpCommandError && /Cannot find device/.test(err.stderr)) return;
+    throw err;
+  }
 }
 
 export async function readNodeNet(dataDir: string, name: string): Promise<NodeNetRecord | undefined> {
@@ -167,7 +181,7 @@ async function setUpNodeNetwork(dataDir: string, fabric: FabricRecord, name: str
 
 export async function deleteNodeNetwork(rec: NodeNetRecord): Promise<void> {
   await deleteNetns(rec.netns);
-  if (await linkExists(rec.hostVeth)) await runIp(['link', 'delete', rec.hostVeth]);
+  await deleteLink(rec.hostVeth);
 }
 
 /** The node's link goes down: it runs on but reaches nobody, and nobody reaches it. */
