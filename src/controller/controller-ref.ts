@@ -6,20 +6,9 @@
 // in spirit: a pod recreated under the same name is never adopted by mistake.
 
 import type { KObject, OwnerReference } from '../api/object.js';
+import { frozenMemo } from '../machinery/frozen-memo.js';
 
-/** The controller references of frozen objects (the informers' objects never change), null for none. */
-const controllerOfFrozen = new WeakMap<KObject, OwnerReference | null>();
-
-export function controllerOf(obj: KObject): OwnerReference | undefined {
-  if (!Object.isFrozen(obj)) return findController(obj);
-  let ref = controllerOfFrozen.get(obj);
-  if (ref === undefined) controllerOfFrozen.set(obj, (ref = findController(obj) ?? null));
-  return ref ?? undefined;
-}
-
-function findController(obj: KObject): OwnerReference | undefined {
-  return obj.metadata.ownerReferences?.find((r) => r.controller === true);
-}
+export const controllerOf: (obj: KObject) => OwnerReference | undefined = frozenMemo((obj) => obj.metadata.ownerReferences?.find((r) => r.controller === true));
 
 export function controllerRef(owner: KObject, apiVersion: string, kind: string): OwnerReference {
   return { apiVersion, kind, name: owner.metadata.name ?? '', uid: owner.metadata.uid ?? '', controller: true, blockOwnerDeletion: true };

@@ -184,9 +184,7 @@ export class LocalClient implements ApiClient {
       return scaleOf(res.obj);
     }
     if (subresource && subresource !== 'status') throw notFound({ resource: `${r.plural}/${subresource}`, group: r.group, name });
-    const desired = deepCopy(obj);
-    desired.apiVersion ??= groupVersion(r);
-    desired.kind ??= r.kind;
+    const desired = { ...obj, apiVersion: obj.apiVersion ?? groupVersion(r), kind: obj.kind ?? r.kind };
     const res = await this.registry.update(r, ns, name, () => deepCopy(desired), {
       ctx,
       replaces: true,
