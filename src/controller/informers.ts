@@ -5,6 +5,7 @@
 // object's controller owner) and `orphans` (the namespace of objects without
 // a controller: what a controller may adopt).
 
+import { setMaxListeners } from 'node:events';
 import type { ResourceInfo } from '../api/resources.js';
 import type { ApiClient } from '../client/api-client.js';
 import { Informer } from '../client/informer.js';
@@ -45,6 +46,9 @@ export class SharedInformers {
   start(): void {
     if (this.abort) return;
     this.abort = new AbortController();
+    // One abort listener per informer (a watch or a back-off sleep) is the
+    // design, not a leak: no limit (node warns past 10).
+    setMaxListeners(0, this.abort.signal);
     for (const inf of this.informers.values()) this.runs.push(inf.run(this.abort.signal));
   }
 
