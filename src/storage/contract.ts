@@ -255,7 +255,7 @@ export function runStoreContract(name: string, open: () => Promise<StoreUnderTes
         assert.equal(new Set(got.map((e) => e.kv.key)).size, 665);
       });
 
-      it('put events carry the previous value; delete events carry the prior value and the delete revision', async () => {
+      it('put events carry the previous value when asked (prevKv); delete events carry the prior value and the delete revision', async () => {
         const from = await s.currentRevision();
         const c = await s.create('/e/k', 'v1');
         assert.ok(c.ok);
@@ -263,21 +263,37 @@ export function runStoreContract(name: string, open: () => Promise<StoreUnderTes
         assert.ok(u.ok);
         const d = await s.delete('/e/k', u.revision);
         assert.ok(d.ok);
-        const events = await take(watch('/e/', from), 3);
-        assert.deepEqual(events, [
+        const deleted = { type: 'delete', kv: { key: '/e/k', value: 'v2', createRevision: c.revision, modRevision: d.revision } };
+        assert.deepEqual(await take(watch('/e/', from, { prevKv: true }), 3), [
           { type: 'put', kv: c.kv, prev: undefined },
           { type: 'put', kv: u.kv, prev: c.kv },
-          { type: 'delete', kv: { key: '/e/k', value: 'v2', createRevision: c.revision, modRevision: d.revision } },
+          deleted,
         ]);
-        // the same, live
-        const live = watch('/e/', d.revision);
+        // not asked: no prev, the delete still carries its value
+        assert.deepEqual(await take(watch('/e/', from), 3), [
+          { type: 'put', kv: c.kv, prev: undefined },
+          { type: 'put', kv: u.kv, prev: undefined },
+          deleted,
+        ]);
+        // the same, live, with a watcher of each kind on the same events
+        const live = watch('/e/', d.revision, { prevKv: true });
+        const plain = watch('/e/', d.revision);
         const c2 = await s.create('/e/k', 'v3');
         assert.ok(c2.ok);
+        const u2 = await s.update('/e/k', 'v4', c2.revision);
+        assert.ok(u2.ok);
         const d2 = await s.delete('/e/k');
         assert.ok(d2.ok);
-        assert.deepEqual(await take(live, 2), [
+        const deleted2 = { type: 'delete', kv: { ...u2.kv, modRevision: d2.revision } };
+        assert.deepEqual(await take(live, 3), [
           { type: 'put', kv: c2.kv, prev: undefined },
-          { type: 'delete', kv: { ...c2.kv, modRevision: d2.revision } },
+          { type: 'put', kv: u2.kv, prev: c2.kv },
+          deleted2,
+        ]);
+        assert.deepEqual(await take(plain, 3), [
+          { type: 'put', kv: c2.kv, prev: undefined },
+          { type: 'put', kv: u2.kv, prev: undefined },
+          deleted2,
         ]);
       });
 
@@ -412,7 +428,7 @@ export function runStoreContract(name: string, open: () => Promise<StoreUnderTes
         await expectStoreError(s.list('/m/', { revision: bd.revision }), 'compacted');
         assert.equal(await s.get('/m/k2'), undefined);
         // events after the compacted revision are still there, with their prev values
-        const events = await take(watch('/m/', c.revision - 1), 2);
+        const events = await take(watch('/m/', c.revision - 1, { prevKv: true }), 2);
         assert.deepEqual(events, [
           { type: 'put', kv: c.kv, prev: undefined },
           { type: 'put', kv: a3.kv, prev: a2.kv },

@@ -49,6 +49,7 @@ export interface ListResult {
 }
 
 export type WatchEvent =
+  /** `prev`: the version this put replaced, only for a watch with `prevKv` (as etcd's prev_kv): undefined for a (re)create or when compaction removed it */
   | { type: 'put'; kv: KeyValue; prev: KeyValue | undefined }
   /** `kv.value` is the value just before the delete; `kv.modRevision` is the delete's revision */
   | { type: 'delete'; kv: KeyValue };
@@ -56,6 +57,8 @@ export type WatchEvent =
 export interface WatchOptions {
   /** events buffered for a consumer that is not reading; beyond it the watch fails with 'overflow'. Default 10000. */
   bufferSize?: number;
+  /** put events carry the value they replaced (etcd's prev_kv). Default false: the watch cache keeps its own. */
+  prevKv?: boolean;
 }
 
 /**

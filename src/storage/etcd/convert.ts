@@ -16,7 +16,8 @@ export function toKeyValue(keys: KeySpace, kv: IKeyValue): KeyValue {
   };
 }
 
-export function toWatchEvent(keys: KeySpace, ev: IEvent): WatchEvent {
+/** `prevKv`: keep a put's prev (a delete always takes its value from etcd's prev_kv) */
+export function toWatchEvent(keys: KeySpace, ev: IEvent, prevKv: boolean): WatchEvent {
   const prev = ev.prev_kv ? toKeyValue(keys, ev.prev_kv) : undefined;
   if (ev.type === 'Delete') {
     // etcd's delete event kv is a bare tombstone; the value and create revision come from prev_kv
@@ -33,7 +34,7 @@ export function toWatchEvent(keys: KeySpace, ev: IEvent): WatchEvent {
   }
   const kv = toKeyValue(keys, ev.kv);
   // a put that (re)creates the key has no previous value in this life of the key
-  return { type: 'put', kv, prev: prev && kv.createRevision !== kv.modRevision ? prev : undefined };
+  return { type: 'put', kv, prev: prevKv && prev && kv.createRevision !== kv.modRevision ? prev : undefined };
 }
 
 export function isCompactedError(error: unknown): boolean {

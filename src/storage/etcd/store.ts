@@ -155,7 +155,7 @@ export class EtcdStore implements Store {
       failed.fail(new StoreError('closed', 'store is closed'));
       return failed;
     }
-    return this.hub.watch(prefix, { fromRevision, bufferSize });
+    return this.hub.watch(prefix, { fromRevision, bufferSize, prevKv: opts?.prevKv ?? false });
   }
 
   async compact(revision: number): Promise<void> {

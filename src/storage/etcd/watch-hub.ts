@@ -22,6 +22,8 @@ type WatchStream = IDuplexStream<IWatchRequest, IWatchResponse>;
 
 interface Watcher {
   queue: WatchQueue;
+  /** keep put events' prev (etcd always sends it: delete events take their value from it) */
+  prevKv: boolean;
   /** the create request has been written to the current stream */
   sent: boolean;
 }
@@ -42,11 +44,11 @@ export class WatchHub {
 
   constructor(private readonly opts: WatchHubOptions) {}
 
-  watch(prefix: string, opts: { fromRevision: number; bufferSize: number }): Watch {
+  watch(prefix: string, opts: { fromRevision: number; bufferSize: number; prevKv: boolean }): Watch {
     const { fromRevision, bufferSize } = opts;
     const id = String(this.nextId++);
     const queue = new WatchQueue({ bufferSize, onClose: () => this.detach(id) });
-    const watcher: Watcher = { queue, sent: false };
+    const watcher: Watcher = { queue, sent: false, prevKv: opts.prevKv };
     this.watchers.set(id, watcher);
     const create: IWatchRequest = {
       create_request: { ...this.opts.keys.range(prefix), start_revision: fromRevision + 1, prev_kv: true, watch_id: id },
@@ -113,7 +115,7 @@ export class WatchHub {
       return;
     }
     for (const ev of res.events) {
-      watcher.queue.push(toWatchEvent(this.opts.keys, ev));
+      watcher.queue.push(toWatchEvent(this.opts.keys, ev, watcher.prevKv));
       if (!watcher.queue.active) return; // overflowed: detach() has cancelled it
     }
   }

@@ -6,8 +6,8 @@
 // expect; anything else means another writer touched the file, and the batch
 // is rolled back rather than acknowledged with wrong revisions.
 
-import type { DeleteResult, WriteResult } from '../store.js';
-import type { AppendRow, SqliteLog } from './log.js';
+import type { DeleteResult, KeyValue, WriteResult } from '../store.js';
+import type { AppendRow, RowHead, SqliteLog } from './log.js';
 import { rowValue, type LogRow } from './rows.js';
 
 export type WriteOp =
@@ -39,52 +39,61 @@ export function applyWrites(log: SqliteLog, batch: { ops: readonly WriteOp[]; re
     revision = id;
     const appended: LogRow = {
       id, name: row.name, created: row.created ? 1 : 0, deleted: row.deleted ? 1 : 0,
-      create_revision: row.createRevision, prev_revision: row.prevRevision, value: row.value, old_value: row.oldValue ?? null,
+      create_revision: row.createRevision, prev_revision: row.prevRevision, value: row.value,
     };
     rows.push(appended);
     return appended;
   };
 
+  // The live row's value is read only when it is needed: a failed precondition
+  // reports it, a tombstone keeps it. A successful update never reads it.
+  const valueOf = (key: string, head: RowHead): KeyValue => {
+    const value = log.valueAt(head.id);
+    if (value === undefined) throw new Error(`sqlite: the newest row of ${key} (${head.id}) has no value`);
+    return { key, value, createRevision: head.create_revision, modRevision: head.id };
+  };
+
   for (const op of batch.ops) {
-    const latest = log.latest(op.key);
+    const latest = log.head(op.key);
     const live = latest !== undefined && latest.deleted === 0 ? latest : undefined;
     switch (op.kind) {
       case 'create': {
         if (live) {
-          results.push({ ok: false, current: rowValue(live) });
+          results.push({ ok: false, current: valueOf(op.key, live) });
           break;
         }
         const row = append({
           name: op.key, created: true, deleted: false, createRevision: revision + 1,
           // a re-create follows the tombstone, so (name, prev_revision) stays unique
-          prevRevision: latest?.id ?? 0, value: op.value, oldValue: undefined,
+          prevRevision: latest?.id ?? 0, value: op.value,
         });
         results.push({ ok: true, revision: row.id, kv: rowValue(row) });
         break;
       }
       case 'update': {
         if (!live || live.id !== op.expectedRevision) {
-          results.push({ ok: false, current: live && rowValue(live) });
+          results.push({ ok: false, current: live && valueOf(op.key, live) });
           break;
         }
         const row = append({
           name: op.key, created: false, deleted: false, createRevision: live.create_revision,
-          prevRevision: live.id, value: op.value, oldValue: live.value,
+          prevRevision: live.id, value: op.value,
         });
         results.push({ ok: true, revision: row.id, kv: rowValue(row) });
         break;
       }
       case 'delete': {
         if (!live || (op.expectedRevision !== undefined && live.id !== op.expectedRevision)) {
-          results.push({ ok: false, current: live && rowValue(live) });
+          results.push({ ok: false, current: live && valueOf(op.key, live) });
           break;
         }
+        const prev = valueOf(op.key, live);
         // a tombstone keeps the value it removed: delete events carry it even after compaction
         const row = append({
           name: op.key, created: false, deleted: true, createRevision: live.create_revision,
-          prevRevision: live.id, value: live.value, oldValue: undefined,
+          prevRevision: live.id, value: prev.value,
         });
-        results.push({ ok: true, revision: row.id, prev: rowValue(live) });
+        results.push({ ok: true, revision: row.id, prev });
         break;
       }
       default: {

@@ -8,12 +8,15 @@
 // history and live events neither overlap nor leave a gap.
 
 import type { WatchQueue } from '../watch-queue.js';
+import type { WatchEvent } from '../store.js';
 import { rowEvent, type LogRow } from './rows.js';
 
 interface Subscriber {
   prefix: string;
   after: number;
   queue: WatchQueue;
+  /** wants put events with the value they replaced */
+  prevKv: boolean;
 }
 
 export class Fanout {
@@ -31,13 +34,17 @@ export class Fanout {
     return this.subscribers.size;
   }
 
-  publish(rows: readonly LogRow[]): void {
+  /** `prevValue` reads the value a row replaced; asked only for subscribers that want it */
+  publish(rows: readonly LogRow[], prevValue: (row: LogRow) => string | undefined): void {
     if (this.subscribers.size === 0) return;
     for (const row of rows) {
-      // one event object per row, shared by all watchers: consumers treat events as read-only
+      // one event object per row (two when some watcher wants prev), shared by all watchers: consumers treat events as read-only
       const event = rowEvent(row);
+      let withPrev: WatchEvent | undefined;
       for (const sub of this.subscribers) {
-        if (row.id > sub.after && row.name.startsWith(sub.prefix)) sub.queue.push(event);
+        if (row.id <= sub.after || !row.name.startsWith(sub.prefix)) continue;
+        if (sub.prevKv && event.type === 'put' && !row.created) sub.queue.push((withPrev ??= rowEvent(row, prevValue(row))));
+        else sub.queue.push(event);
       }
     }
   }

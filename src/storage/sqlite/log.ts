@@ -14,7 +14,13 @@ export interface AppendRow {
   createRevision: number;
   prevRevision: number;
   value: string;
-  oldValue: string | undefined;
+}
+
+/** what compare-and-swap needs of a key's newest row: not its value */
+export interface RowHead {
+  id: number;
+  deleted: number;
+  create_revision: number;
 }
 
 export interface RangeQuery {
@@ -26,7 +32,7 @@ export interface RangeQuery {
   limit: number;
 }
 
-const COLUMNS = 'id, name, created, deleted, create_revision, prev_revision, value, old_value';
+const COLUMNS = 'id, name, created, deleted, create_revision, prev_revision, value';
 
 // A name's visible row at revision R is its newest row with id <= R, unless that
 // row is a tombstone. The subquery is one seek on log_name_id; scanning the outer
@@ -45,6 +51,8 @@ const EVENTS_BETWEEN = (bounded: boolean) => `
 
 export class SqliteLog {
   private readonly latestStmt: Database.Statement<[string], LogRow>;
+  private readonly headStmt: Database.Statement<[string], RowHead>;
+  private readonly valueAtStmt: Database.Statement<[number], { value: string }>;
   private readonly appendStmt: Database.Statement<unknown[]>;
   private readonly listBounded: Database.Statement<unknown[], LogRow>;
   private readonly listUnbounded: Database.Statement<unknown[], LogRow>;
@@ -59,11 +67,13 @@ export class SqliteLog {
 
   constructor(db: Database.Database) {
     this.inTransaction = db.transaction((fn: () => unknown) => fn());
-    // Reads and compare-and-swap need a key's value, never the one before it: old_value stays on disk.
-    this.latestStmt = db.prepare(`SELECT ${COLUMNS.replace('old_value', 'NULL AS old_value')} FROM log WHERE name = ? ORDER BY id DESC LIMIT 1`);
+    this.latestStmt = db.prepare(`SELECT ${COLUMNS} FROM log WHERE name = ? ORDER BY id DESC LIMIT 1`);
+    this.headStmt = db.prepare('SELECT id, deleted, create_revision FROM log WHERE name = ? ORDER BY id DESC LIMIT 1');
+    this.valueAtStmt = db.prepare('SELECT value FROM log WHERE id = ?');
+    // old_value (schema.ts) is no longer written: rows of older files may still hold one.
     this.appendStmt = db.prepare(
-      `INSERT INTO log (name, created, deleted, create_revision, prev_revision, value, old_value)
-       VALUES (@name, @created, @deleted, @createRevision, @prevRevision, @value, @oldValue)`,
+      `INSERT INTO log (name, created, deleted, create_revision, prev_revision, value)
+       VALUES (@name, @created, @deleted, @createRevision, @prevRevision, @value)`,
     );
     this.listBounded = db.prepare(LIST_AT(true));
     this.listUnbounded = db.prepare(LIST_AT(false));
@@ -88,9 +98,19 @@ export class SqliteLog {
     return this.inTransaction(fn) as T;
   }
 
-  /** the newest row of `name`, tombstones included (its old_value is not read: null) */
+  /** the newest row of `name`, tombstones included */
   latest(name: string): LogRow | undefined {
     return this.latestStmt.get(name);
+  }
+
+  /** the newest row of `name` without its value (compare-and-swap reads only this) */
+  head(name: string): RowHead | undefined {
+    return this.headStmt.get(name);
+  }
+
+  /** the value written at revision `id`, unless compaction removed that row */
+  valueAt(id: number): string | undefined {
+    return this.valueAtStmt.get(id)?.value;
   }
 
   /** append one row; returns its id (= the write's revision) */
@@ -102,7 +122,6 @@ export class SqliteLog {
       createRevision: row.createRevision,
       prevRevision: row.prevRevision,
       value: row.value,
-      oldValue: row.oldValue ?? null,
     });
     return Number(info.lastInsertRowid);
   }

@@ -1,7 +1,7 @@
 // How a log row reads back as the store's types. A row is one event:
 // deleted=1 is a tombstone whose `value` is the value it removed; created=1 is
-// the first row of a key's life (no prev); otherwise `old_value` and
-// `prev_revision` describe the version it replaced.
+// the first row of a key's life (no prev); otherwise `prev_revision` is the
+// revision of the version it replaced (its row is gone once compacted).
 
 import type { KeyValue, WatchEvent } from '../store.js';
 
@@ -13,7 +13,6 @@ export interface LogRow {
   create_revision: number;
   prev_revision: number;
   value: string;
-  old_value: string | null;
 }
 
 /** the key's value as of this row (for a tombstone: the value it removed, at its last write) */
@@ -21,7 +20,8 @@ export function rowValue(row: LogRow): KeyValue {
   return { key: row.name, value: row.value, createRevision: row.create_revision, modRevision: row.id };
 }
 
-export function rowEvent(row: LogRow): WatchEvent {
+/** `prevValue`: the value at `row.prev_revision`, for watches that asked for prev (etcd's prev_kv) */
+export function rowEvent(row: LogRow, prevValue?: string): WatchEvent {
   if (row.deleted) {
     return {
       type: 'delete',
@@ -29,9 +29,9 @@ export function rowEvent(row: LogRow): WatchEvent {
     };
   }
   const prev: KeyValue | undefined =
-    row.created || row.old_value === null
+    row.created || prevValue === undefined
       ? undefined
-      : { key: row.name, value: row.old_value, createRevision: row.create_revision, modRevision: row.prev_revision };
+      : { key: row.name, value: prevValue, createRevision: row.create_revision, modRevision: row.prev_revision };
   return { type: 'put', kv: rowValue(row), prev };
 }
 

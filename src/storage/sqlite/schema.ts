@@ -7,8 +7,9 @@
 //   cannot both append a successor of N, so a lost update is refused by SQLite
 //   even if the in-process compare-and-swap were bypassed.
 // - (name, id): "latest row of a name at or below revision R" is one index seek.
-// Each row also carries the previous value (`old_value`), so watch events keep
-// their `prev` after compaction removed the predecessor row (kine does the same).
+// `old_value` is no longer written (it doubled every update row): a watch that
+// asks for prev values reads the row at `prev_revision`, and like etcd's
+// prev_kv gets none once compaction removed it. Files written before keep theirs.
 // The `meta` table holds the compacted revision.
 
 import type Database from 'better-sqlite3';
@@ -38,6 +39,9 @@ INSERT OR IGNORE INTO meta (key, value) VALUES ('compacted', 0);
 
 export type Synchronous = 'FULL' | 'NORMAL';
 
+/** bytes per page of a newly created state file */
+export const PAGE_SIZE = 16384;
+
 /**
  * Set the connection up and create the schema. Takes the write lock and keeps
  * it (locking_mode=EXCLUSIVE): one process owns the file, which is what makes
@@ -45,6 +49,11 @@ export type Synchronous = 'FULL' | 'NORMAL';
  * writing rows that this process's watchers would never see.
  */
 export function prepareDatabase(db: Database.Database, opts: { synchronous: Synchronous }): void {
+  // A new file gets 16 KiB pages (an existing one keeps its own): a stored
+  // object is typically 1–3 KB, and 4 KiB pages hold one such row each, half
+  // empty. Measured on 2.1 KB rows: 16 KiB pages take 40 % less CPU per write
+  // and 42 % less disk than 4 KiB ones (docs/storage.md).
+  db.pragma(`page_size = ${PAGE_SIZE}`);
   db.pragma('locking_mode = EXCLUSIVE');
   const mode = String(db.pragma('journal_mode = WAL', { simple: true }));
   if (mode !== 'wal') throw new Error(`sqlite refused WAL mode (journal_mode=${mode}); is the file on a filesystem without locking?`);

@@ -29,7 +29,7 @@ import { Fanout } from './fanout.js';
 import { GroupCommit } from './group-commit.js';
 import { SqliteLog } from './log.js';
 import { resolveSqliteStoreOptions, type SqliteStoreOptions } from './options.js';
-import { rowEvent, rowValue } from './rows.js';
+import { rowEvent, rowValue, type LogRow } from './rows.js';
 import { prepareDatabase } from './schema.js';
 
 export type { SqliteStoreOptions } from './options.js';
@@ -121,17 +121,18 @@ export class SqliteStore implements Store {
     // History (fromRevision, until] comes from the table, page by page as the
     // consumer reads; everything after `until` arrives live from the fanout.
     const until = this.revision;
+    const prevKv = opts?.prevKv ?? false;
     let cursor = fromRevision;
     const replay = () => {
       if (cursor >= until) return [];
       if (cursor < this.compacted) throw this.compactedError(cursor);
       const rows = this.log.eventsBetween({ prefix, after: cursor, until, limit: REPLAY_PAGE });
       cursor = rows.length < REPLAY_PAGE ? until : (rows[rows.length - 1]?.id ?? until);
-      return rows.map(rowEvent);
+      return rows.map((row) => rowEvent(row, prevKv ? this.prevValue(row) : undefined));
     };
     let unsubscribe: () => void = () => undefined;
     const queue = new WatchQueue({ bufferSize, replay, onClose: () => unsubscribe() });
-    unsubscribe = this.fanout.subscribe({ prefix, after: Math.max(until, fromRevision), queue });
+    unsubscribe = this.fanout.subscribe({ prefix, after: Math.max(until, fromRevision), queue, prevKv });
     return queue;
   }
 
@@ -187,8 +188,13 @@ export class SqliteStore implements Store {
   private commit(ops: WriteOp[]): OpResult[] {
     const applied = this.log.transaction(() => applyWrites(this.log, { ops, revision: this.revision }));
     this.revision = applied.revision;
-    this.fanout.publish(applied.rows);
+    this.fanout.publish(applied.rows, (row) => this.prevValue(row));
     return applied.results;
+  }
+
+  /** the value a put replaced (etcd's prev_kv): undefined for a create, a delete, or once compaction removed it */
+  private prevValue(row: LogRow): string | undefined {
+    return row.created || row.deleted ? undefined : this.log.valueAt(row.prev_revision);
   }
 
   private compactedError(revision: number): StoreError {
