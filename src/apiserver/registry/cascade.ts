@@ -27,6 +27,9 @@ import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER } from './deletion.js';
 import { allObjects, dependentsOf, ownerState, type Dependent } from './owners.js';
 import type { Registry } from './registry.js';
 
+/** objects the resync looks at between two turns of the event loop */
+const RESYNC_CHUNK = 5000;
+
 export interface CascadeOptions {
   /** how often to look for left-behind work (default 5 minutes; 0 disables) */
   resyncMs?: number;
@@ -188,7 +191,11 @@ export function installCascade(registry: Registry, log: (msg: string, err: unkno
     await catchUp();
     const all = allObjects(registry.cache);
     const uids = new Set(all.map((d) => d.obj.metadata.uid));
-    for (const d of all) {
+    for (let i = 0; i < all.length; i++) {
+      // 150,000 pods are a scan of a few hundred ms: let requests in between (what it finds is re-checked when handled)
+      if (i > 0 && i % RESYNC_CHUNK === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (stopped) return;
+      const d = all[i]!;
       const m = d.obj.metadata;
       if (m.deletionTimestamp && (m.finalizers?.includes(ORPHAN_FINALIZER) || m.finalizers?.includes(FOREGROUND_FINALIZER))) {
         run(`finalize:${m.uid}`, () => finalize(d.r, d.obj));
