@@ -117,11 +117,16 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
     clusterCidr,
     providers,
     async stop() {
+      // Each step's time is logged: a stop that runs into the hard-exit timer shows where it stalled.
+      const t0 = Date.now();
       kubernetesService.stop();
       ipam.stop();
       scheduler.stop();
       await controllers.stop();
+      const t1 = Date.now();
+      opts.logger.info({ ms: t1 - t0 }, 'controllers stopped');
       await running.stop();
+      opts.logger.info({ ms: Date.now() - t1 }, 'API server and store stopped');
     },
   };
 }

@@ -12,6 +12,7 @@
 // its value, so a kubelet's list of its pods does not read every pod.
 
 import type { KObject } from '../../api/object.js';
+import { spliceResourceVersion } from './stored-json.js';
 
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -21,6 +22,8 @@ export interface CacheEntry {
   rev: number;
   /** JSON of `obj`, made on first use and shared by every list and watch */
   json?: string;
+  /** the stored value `obj` was decoded from, kept only while its event fans out (entryJson splices into it) */
+  raw?: string;
 }
 
 export interface CacheEvent {
@@ -39,7 +42,10 @@ export interface CacheWatcher {
 }
 
 export function entryJson(e: CacheEntry): string {
-  if (e.json === undefined) e.json = JSON.stringify(e.obj);
+  if (e.json === undefined) {
+    e.json = (e.raw !== undefined ? spliceResourceVersion(e.raw, e.obj, e.rev) : undefined) ?? JSON.stringify(e.obj);
+    e.raw = undefined;
+  }
   return e.json;
 }
 

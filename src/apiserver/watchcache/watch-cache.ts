@@ -43,6 +43,21 @@ function frozenEntry(key: string, value: string, rev: number): CacheEntry {
   return e;
 }
 
+/**
+ * A frozen entry for a store event, holding the stored text while the event
+ * fans out (the caller clears `raw`): watchers serving JSON splice the
+ * revision into it (entryJson) instead of serializing the object again —
+ * only when the stored metadata had no resourceVersion of its own.
+ */
+function liveEntry(key: string, value: string, rev: number): CacheEntry {
+  const obj = JSON.parse(value) as KObject;
+  const splice = typeof obj.metadata === 'object' && obj.metadata !== null && !('resourceVersion' in obj.metadata);
+  obj.metadata = obj.metadata ?? {};
+  obj.metadata.resourceVersion = String(rev);
+  deepFreeze(obj);
+  return { key, obj, rev, raw: splice ? value : undefined };
+}
+
 export class WatchCache {
   revision = 0;
   /** every event after this revision has been seen (last re-list, raised by compaction) */
@@ -168,13 +183,9 @@ export class WatchCache {
     const kv = ev.kv;
     const rc = this.resource(resourceOfKey(kv.key));
     const prev = rc.items.get(kv.key);
-    if (ev.type === 'delete') {
-      const entry = frozenEntry(kv.key, kv.value, kv.modRevision);
-      rc.apply({ type: 'DELETED', entry, prev, rev: kv.modRevision });
-    } else {
-      const entry = frozenEntry(kv.key, kv.value, kv.modRevision);
-      rc.apply({ type: prev ? 'MODIFIED' : 'ADDED', entry, prev, rev: kv.modRevision });
-    }
+    const entry = liveEntry(kv.key, kv.value, kv.modRevision);
+    rc.apply({ type: ev.type === 'delete' ? 'DELETED' : prev ? 'MODIFIED' : 'ADDED', entry, prev, rev: kv.modRevision });
+    entry.raw = undefined;
     this.revision = kv.modRevision;
     this.wake();
   }
