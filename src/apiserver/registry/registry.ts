@@ -125,6 +125,13 @@ export class Registry {
     return e ? this.withTypeMeta(r, { ...e.obj }) : this.decode(r, kv);
   }
 
+  /** The watch cache's newest object at `key` as `r` serves it (top level private), or undefined. */
+  private cachedCurrent(r: ResourceInfo, key: string): { current: KObject; rev: number } | undefined {
+    if (needsConversion(r)) return undefined;
+    const e = this.cache.latestEntry(key);
+    return e ? { current: this.withTypeMeta(r, { ...e.obj }), rev: e.rev } : undefined;
+  }
+
   /** A served object in its stored form, without resourceVersion (the store's revision is the truth). */
   private encode(r: ResourceInfo, obj: KObject): string {
     const stored = toStorage(r, obj);
@@ -273,44 +280,64 @@ export class Registry {
     const key = objectKey(r, namespace, name);
     const sub = opts.subresource ?? '';
     for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
-      const kv = await this.store.get(key);
-      if (!kv) {
-        if (opts.createIfMissing && strategyFor(r).allowCreateOnUpdate && !sub) {
-          return { obj: await this.create(r, namespace, opts.createIfMissing(), opts.ctx), created: true };
+      // The first attempt starts from the watch cache's object, as Kubernetes'
+      // GuaranteedUpdate starts from the cacher's: no store read. The
+      // compare-and-swap still decides the write; every other answer (not
+      // found, conflict, invalid, no change) is decided again from the store.
+      const cached = attempt === 0 && !opts.ctx.dryRun ? this.cachedCurrent(r, key) : undefined;
+      let current: KObject;
+      let rev: number;
+      if (cached) ({ current, rev } = cached);
+      else {
+        const kv = await this.store.get(key);
+        if (!kv) {
+          if (opts.createIfMissing && strategyFor(r).allowCreateOnUpdate && !sub) {
+            return { obj: await this.create(r, namespace, opts.createIfMissing(), opts.ctx), created: true };
+          }
+          throw notFound(q(r, name));
         }
-        throw notFound(q(r, name));
+        current = this.current(r, kv);
+        rev = kv.modRevision;
       }
-      const current = this.current(r, kv);
-      if (opts.pinnedRv !== undefined && opts.pinnedRv !== '' && opts.pinnedRv !== current.metadata.resourceVersion) {
-        throw conflict(q(r, name));
-      }
-      const desired = await mutate(opts.replaces ? current : clone(current));
-      const next = prepareUpdate(r, { desired, current, subresource: sub });
-      // A Service changing type sheds the fields only the old type had (nodePorts, clusterIP for ExternalName).
-      if (!sub && r.plural === 'services' && !r.group) dropServiceTypeDependentFields(next, current);
-      if (!sub) this.validator.applyDefaults(r, next);
-      normalizeObject(next);
-      // Generation moves when the (defaulted) spec changed, or what else the kind's strategy counts.
-      if (r.hasGeneration) {
-        const bump = !sub && strategyFor(r).bumpsGeneration(next, current);
-        next.metadata.generation = (current.metadata.generation ?? 1) + (bump ? 1 : 0);
-      } else delete next.metadata.generation;
-      const req: AdmissionRequest = { op: 'update', resource: r, subresource: sub, obj: next, old: current, ctx: opts.ctx };
-      const admitted = await this.runAdmission(req);
+      let next: KObject;
+      let req: AdmissionRequest;
+      let admitted: AdmissionPlugin[];
       try {
-        const errors = sub === 'binding'
-          ? []
-          : sub === 'status' || sub === 'finalize'
-            ? this.validator.validateStatusUpdate(r, next, current)
-            : this.validator.validateUpdate(r, next, current);
-        this.validateOrThrow(r, next, errors);
+        if (opts.pinnedRv !== undefined && opts.pinnedRv !== '' && opts.pinnedRv !== current.metadata.resourceVersion) {
+          throw conflict(q(r, name));
+        }
+        const desired = await mutate(opts.replaces ? current : clone(current));
+        next = prepareUpdate(r, { desired, current, subresource: sub });
+        // A Service changing type sheds the fields only the old type had (nodePorts, clusterIP for ExternalName).
+        if (!sub && r.plural === 'services' && !r.group) dropServiceTypeDependentFields(next, current);
+        if (!sub) this.validator.applyDefaults(r, next);
+        normalizeObject(next);
+        // Generation moves when the (defaulted) spec changed, or what else the kind's strategy counts.
+        if (r.hasGeneration) {
+          const bump = !sub && strategyFor(r).bumpsGeneration(next, current);
+          next.metadata.generation = (current.metadata.generation ?? 1) + (bump ? 1 : 0);
+        } else delete next.metadata.generation;
+        req = { op: 'update', resource: r, subresource: sub, obj: next, old: current, ctx: opts.ctx };
+        admitted = await this.runAdmission(req);
+        try {
+          const errors = sub === 'binding'
+            ? []
+            : sub === 'status' || sub === 'finalize'
+              ? this.validator.validateStatusUpdate(r, next, current)
+              : this.validator.validateUpdate(r, next, current);
+          this.validateOrThrow(r, next, errors);
+        } catch (err) {
+          await this.abortAdmission(admitted, req);
+          throw err;
+        }
       } catch (err) {
-        await this.abortAdmission(admitted, req);
+        if (cached) continue;
         throw err;
       }
       // A no-op write keeps the stored revision (kubectl apply relies on it).
       if (deepEqual(stripRv(next), stripRv(current))) {
         await this.abortAdmission(admitted, req);
+        if (cached) continue;
         return { obj: current, created: false };
       }
       if (opts.ctx.dryRun) {
@@ -320,7 +347,7 @@ export class Registry {
       }
       // Finalizers all gone from an object already being deleted: it goes now.
       if (readyToGo(r, next)) {
-        const del = await this.store.delete(key, kv.modRevision);
+        const del = await this.store.delete(key, rev);
         if (!del.ok) {
           await this.abortAdmission(admitted, req);
           if (opts.pinnedRv) throw conflict(q(r, name));
@@ -332,7 +359,7 @@ export class Registry {
         await this.notifyDeleted(r, next);
         return { obj: next, created: false };
       }
-      const res = await this.store.update(key, this.encode(r, next), kv.modRevision);
+      const res = await this.store.update(key, this.encode(r, next), rev);
       if (!res.ok) {
         await this.abortAdmission(admitted, req);
         if (opts.pinnedRv) throw conflict(q(r, name));

@@ -105,6 +105,11 @@ export class WatchCache {
   }
 
   /** The cached entry of `key` if it is the one written at `rev` (frozen; shared). */
+  /** The newest entry the cache holds at `key` (it may lag the store). */
+  latestEntry(key: string): CacheEntry | undefined {
+    return this.resources.get(resourceOfKey(key))?.items.get(key);
+  }
+
   entryAt(key: string, rev: number): CacheEntry | undefined {
     const e = this.resources.get(resourceOfKey(key))?.items.get(key);
     return e?.rev === rev ? e : undefined;
