@@ -35,6 +35,13 @@ function meta(obj: KObject): Record<string, string> {
   return { 'metadata.name': str(obj.metadata?.name), 'metadata.namespace': str(obj.metadata?.namespace) };
 }
 
+/** `values` with the two metadata fields added (no spread: see podValues) */
+function withMeta(values: Record<string, string>, obj: KObject): Record<string, string> {
+  values['metadata.name'] = str(obj.metadata?.name);
+  values['metadata.namespace'] = str(obj.metadata?.namespace);
+  return values;
+}
+
 function podValues(obj: KObject): Record<string, string> {
   const spec = sub(obj, 'spec');
   const status = sub(obj, 'status');
@@ -43,8 +50,11 @@ function podValues(obj: KObject): Record<string, string> {
   const first: unknown = ips[0];
   const podIP = ips.length > 0 ? (isJsonObject(first) ? str(first.ip) : '') : str(status.podIP);
   const nodeName = str(spec.nodeName);
+  // One flat literal: spreading meta() into it made V8 build the object the
+  // slow way (~9 µs instead of ~0.2 µs), once per pod version a watch filters.
   return {
-    ...meta(obj),
+    'metadata.name': str(obj.metadata?.name),
+    'metadata.namespace': str(obj.metadata?.namespace),
     'spec.nodeName': nodeName,
     'spec.restartPolicy': str(spec.restartPolicy),
     'spec.schedulerName': str(spec.schedulerName),
@@ -82,7 +92,7 @@ function eventValues(prefix: 'involvedObject' | 'regarding', reporterLabel: stri
     out[reporterLabel] = e.reporter;
     out.source = e.source;
     out.type = e.type;
-    return { ...out, ...meta(obj) };
+    return withMeta(out, obj);
   };
 }
 
@@ -143,7 +153,7 @@ const TABLES: ReadonlyMap<string, FieldTable> = new Map<string, FieldTable>([
       values: (o) => ({ 'status.phase': str(sub(o, 'status').phase), 'metadata.name': str(o.metadata?.name) }),
     },
   ],
-  ['secrets', { labels: ['type', 'metadata.namespace', 'metadata.name'], custom: true, values: (o) => ({ type: str(o.type), ...meta(o) }) }],
+  ['secrets', { labels: ['type', 'metadata.namespace', 'metadata.name'], custom: true, values: (o) => withMeta({ type: str(o.type) }, o) }],
   [
     'services',
     {
@@ -151,7 +161,7 @@ const TABLES: ReadonlyMap<string, FieldTable> = new Map<string, FieldTable>([
       custom: true,
       values: (o) => {
         const spec = sub(o, 'spec');
-        return { ...meta(o), 'spec.clusterIP': str(spec.clusterIP), 'spec.type': str(spec.type) };
+        return withMeta({ 'spec.clusterIP': str(spec.clusterIP), 'spec.type': str(spec.type) }, o);
       },
     },
   ],
