@@ -43,10 +43,29 @@ export function parseResourceList(v: unknown): ResourceList {
   const o = obj(v);
   if (!o) return out;
   for (const [name, raw] of Object.entries(o)) {
-    const r = quantityFromJSON(raw);
-    if (r.ok) out.set(name, r.q);
+    const q = typeof raw === 'string' ? parsedText(raw) : quantityFromJSON(raw);
+    if (q.ok) out.set(name, q.q);
   }
   return out;
+}
+
+/**
+ * Quantities by their text: a cluster's pods repeat a handful of request
+ * texts ("100m", "64Mi"), and every pod the scheduler sees is summed. The
+ * parsed Quantity is shared and frozen (arithmetic makes new ones).
+ */
+const parsedTexts = new Map<string, ReturnType<typeof quantityFromJSON>>();
+const MAX_PARSED_TEXTS = 4096;
+
+function parsedText(text: string): ReturnType<typeof quantityFromJSON> {
+  let r = parsedTexts.get(text);
+  if (r === undefined) {
+    if (parsedTexts.size >= MAX_PARSED_TEXTS) parsedTexts.clear();
+    r = quantityFromJSON(text);
+    if (r.ok) Object.freeze(r.q);
+    parsedTexts.set(text, Object.freeze(r));
+  }
+  return r;
 }
 
 /** Quantity.MilliValue(): the value ×1000, rounded up. */

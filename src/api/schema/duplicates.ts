@@ -27,7 +27,8 @@ class MalformedJson extends Error {}
 
 class Scanner {
   private i = 0;
-  private readonly path: string[] = [];
+  /** keys and array indexes down to the current value; joined into a path only to report */
+  private readonly path: (string | number)[] = [];
   readonly found: string[] = [];
   private readonly seen = new Set<string>();
 
@@ -99,7 +100,9 @@ class Scanner {
   }
 
   private report(key: string): void {
-    const path = this.path.length > 0 ? `${this.path.join('')}.${key}` : key;
+    let path = '';
+    this.path.forEach((seg, i) => (path += typeof seg === 'number' ? `[${seg}]` : i === 0 ? seg : `.${seg}`));
+    path = this.path.length > 0 ? `${path}.${key}` : key;
     const msg = `duplicate field ${JSON.stringify(path)}`;
     if (this.seen.has(msg) || this.found.length >= MAX_ERRORS) return;
     this.seen.add(msg);
@@ -120,7 +123,8 @@ class Scanner {
     this.i++; // {
     this.ws();
     if (this.s.charCodeAt(this.i) === CLOSE_OBJECT) { this.i++; return; }
-    let keys: Set<string> | undefined;
+    // the known keys seen so far: a short list (most objects have a few fields), a Set beyond
+    let keys: string[] | Set<string> | undefined;
     for (;;) {
       this.ws();
       const key = this.readString();
@@ -130,10 +134,14 @@ class Scanner {
       if (child === undefined) {
         this.skipValue(); // an unknown field: reported as unknown, never as duplicate
       } else {
-        keys ??= new Set();
-        if (keys.has(key)) this.report(key);
+        keys ??= [];
+        if (Array.isArray(keys)) {
+          if (keys.includes(key)) this.report(key);
+          else if (keys.length < 16) keys.push(key);
+          else keys = new Set([...keys, key]);
+        } else if (keys.has(key)) this.report(key);
         else keys.add(key);
-        this.path.push(this.path.length > 0 ? `.${key}` : key);
+        this.path.push(key);
         this.value(child);
         this.path.pop();
       }
@@ -149,7 +157,7 @@ class Scanner {
     this.ws();
     if (this.s.charCodeAt(this.i) === CLOSE_ARRAY) { this.i++; return; }
     for (let index = 0; ; index++) {
-      this.path.push(`[${index}]`);
+      this.path.push(index);
       this.value(items);
       this.path.pop();
       this.ws();

@@ -32,7 +32,8 @@ export function prepareUpdate(r: ResourceInfo, o: { desired: KObject; current: K
   }
   if (sub === 'status' || sub === 'finalize') {
     // A status write changes status (plus the metadata the kind's status strategy lets through); finalize changes spec.finalizers only.
-    const next = clone(current);
+    // The current status is replaced: not copied first.
+    const next = sub === 'status' ? clone({ ...current, status: undefined } as KObject) : clone(current);
     if (sub === 'status') {
       next.status = desired.status;
       keepStatusMetadata(r, next, desired, current);
