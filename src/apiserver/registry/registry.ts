@@ -350,6 +350,7 @@ export class Registry {
         const del = await this.store.delete(key, rev);
         if (!del.ok) {
           await this.abortAdmission(admitted, req);
+          if (cached) continue;
           if (opts.pinnedRv) throw conflict(q(r, name));
           if (!del.current) throw notFound(q(r, name));
           continue;
@@ -362,6 +363,8 @@ export class Registry {
       const res = await this.store.update(key, this.encode(r, next), rev);
       if (!res.ok) {
         await this.abortAdmission(admitted, req);
+        // From the cache: the store moved on (or deleted it, and a PUT may create it); decide again from the store.
+        if (cached) continue;
         if (opts.pinnedRv) throw conflict(q(r, name));
         if (!res.current) throw notFound(q(r, name));
         continue;

@@ -20,6 +20,7 @@ import { Registry } from './registry.js';
 
 const cms = findResource('', 'v1', 'configmaps')!;
 const namespaces = findResource('', 'v1', 'namespaces')!;
+const leases = findResource('coordination.k8s.io', 'v1', 'leases')!;
 
 describe('registry updates with a watch cache that lags the store', () => {
   let dir: string;
@@ -42,6 +43,7 @@ describe('registry updates with a watch cache that lags the store', () => {
     for (const name of ['merge', 'pinned', 'noop', 'valid', 'gone']) {
       await fresh.create(cms, 'default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { v: '1' } }, ctx);
     }
+    await fresh.create(leases, 'default', lease('l1'), ctx);
     stale = new WatchCache(store);
     await stale.start();
     await stale.stop(); // keeps every object as of now
@@ -51,7 +53,9 @@ describe('registry updates with a watch cache that lags the store', () => {
       await fresh.update(cms, 'default', name, (cur) => ({ ...cur, data: { v: '2', [name]: 'x' } }), { ctx });
     }
     await fresh.delete(cms, 'default', 'gone', {}, ctx);
+    await fresh.delete(leases, 'default', 'l1', {}, ctx);
   });
+  const lease = (name: string, holder = 'a'): KObject => ({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name, namespace: 'default' }, spec: { holderIdentity: holder } });
   after(async () => {
     await live.stop();
     await store.close();
@@ -89,6 +93,13 @@ describe('registry updates with a watch cache that lags the store', () => {
     assert.ok(stale.latestEntry('/registry/configmaps/default/gone'));
     await assert.rejects(lagging.update(cms, 'default', 'gone', (cur) => ({ ...cur, data: { v: '5' } }), { ctx }), (e: unknown) => e instanceof ApiError && e.code === 404);
     await assert.rejects(get('gone'), (e: unknown) => e instanceof ApiError && e.code === 404);
+  });
+
+  it('a PUT that may create (a Lease) creates what the store deleted though the cache still holds it', async () => {
+    assert.ok(stale.latestEntry('/registry/leases.coordination.k8s.io/default/l1'));
+    const { obj, created } = await lagging.update(leases, 'default', 'l1', () => lease('l1', 'b'), { ctx, replaces: true, createIfMissing: () => lease('l1', 'b') });
+    assert.equal(created, true);
+    assert.equal((obj.spec as { holderIdentity: string }).holderIdentity, 'b');
   });
 
   it('a mutation that fails against the cached object is decided again on the store state', async () => {
