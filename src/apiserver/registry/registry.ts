@@ -299,41 +299,14 @@ export class Registry {
         current = this.current(r, kv);
         rev = kv.modRevision;
       }
-      let next: KObject;
-      let req: AdmissionRequest;
-      let admitted: AdmissionPlugin[];
+      let planned: { next: KObject; req: AdmissionRequest; admitted: AdmissionPlugin[] };
       try {
-        if (opts.pinnedRv !== undefined && opts.pinnedRv !== '' && opts.pinnedRv !== current.metadata.resourceVersion) {
-          throw conflict(q(r, name));
-        }
-        const desired = await mutate(opts.replaces ? current : clone(current));
-        next = prepareUpdate(r, { desired, current, subresource: sub });
-        // A Service changing type sheds the fields only the old type had (nodePorts, clusterIP for ExternalName).
-        if (!sub && r.plural === 'services' && !r.group) dropServiceTypeDependentFields(next, current);
-        if (!sub) this.validator.applyDefaults(r, next);
-        normalizeObject(next);
-        // Generation moves when the (defaulted) spec changed, or what else the kind's strategy counts.
-        if (r.hasGeneration) {
-          const bump = !sub && strategyFor(r).bumpsGeneration(next, current);
-          next.metadata.generation = (current.metadata.generation ?? 1) + (bump ? 1 : 0);
-        } else delete next.metadata.generation;
-        req = { op: 'update', resource: r, subresource: sub, obj: next, old: current, ctx: opts.ctx };
-        admitted = await this.runAdmission(req);
-        try {
-          const errors = sub === 'binding'
-            ? []
-            : sub === 'status' || sub === 'finalize'
-              ? this.validator.validateStatusUpdate(r, next, current)
-              : this.validator.validateUpdate(r, next, current);
-          this.validateOrThrow(r, next, errors);
-        } catch (err) {
-          await this.abortAdmission(admitted, req);
-          throw err;
-        }
+        planned = await this.planUpdate(r, name, current, mutate, opts);
       } catch (err) {
         if (cached) continue;
         throw err;
       }
+      const { next, req, admitted } = planned;
       // A no-op write keeps the stored revision (kubectl apply relies on it).
       if (deepEqual(stripRv(next), stripRv(current))) {
         await this.abortAdmission(admitted, req);
@@ -374,6 +347,49 @@ export class Registry {
       return { obj: next, created: false };
     }
     throw conflict(q(r, name), 'too many concurrent writers; try again');
+  }
+
+  /**
+   * The object an update would write, admitted and validated (admission is
+   * aborted again when validation fails). Throws every refusal: a pinned
+   * resourceVersion that is not the current one, the mutation's own, invalid.
+   */
+  private async planUpdate(
+    r: ResourceInfo,
+    name: string,
+    current: KObject,
+    mutate: UpdateFn,
+    opts: { ctx: RequestContext; subresource?: string; pinnedRv?: string; replaces?: boolean },
+  ): Promise<{ next: KObject; req: AdmissionRequest; admitted: AdmissionPlugin[] }> {
+    const sub = opts.subresource ?? '';
+    if (opts.pinnedRv !== undefined && opts.pinnedRv !== '' && opts.pinnedRv !== current.metadata.resourceVersion) {
+      throw conflict(q(r, name));
+    }
+    const desired = await mutate(opts.replaces ? current : clone(current));
+    const next = prepareUpdate(r, { desired, current, subresource: sub });
+    // A Service changing type sheds the fields only the old type had (nodePorts, clusterIP for ExternalName).
+    if (!sub && r.plural === 'services' && !r.group) dropServiceTypeDependentFields(next, current);
+    if (!sub) this.validator.applyDefaults(r, next);
+    normalizeObject(next);
+    // Generation moves when the (defaulted) spec changed, or what else the kind's strategy counts.
+    if (r.hasGeneration) {
+      const bump = !sub && strategyFor(r).bumpsGeneration(next, current);
+      next.metadata.generation = (current.metadata.generation ?? 1) + (bump ? 1 : 0);
+    } else delete next.metadata.generation;
+    const req: AdmissionRequest = { op: 'update', resource: r, subresource: sub, obj: next, old: current, ctx: opts.ctx };
+    const admitted = await this.runAdmission(req);
+    try {
+      const errors = sub === 'binding'
+        ? []
+        : sub === 'status' || sub === 'finalize'
+          ? this.validator.validateStatusUpdate(r, next, current)
+          : this.validator.validateUpdate(r, next, current);
+      this.validateOrThrow(r, next, errors);
+    } catch (err) {
+      await this.abortAdmission(admitted, req);
+      throw err;
+    }
+    return { next, req, admitted };
   }
 
   async delete(r: ResourceInfo, namespace: string, name: string, opts: DeleteOptions, ctx: RequestContext): Promise<DeleteResult> {

@@ -104,14 +104,14 @@ export class WatchCache {
     await this.loop;
   }
 
-  /** The cached entry of `key` if it is the one written at `rev` (frozen; shared). */
   /** The newest entry the cache holds at `key` (it may lag the store). */
   latestEntry(key: string): CacheEntry | undefined {
     return this.resources.get(resourceOfKey(key))?.items.get(key);
   }
 
+  /** The cached entry of `key` if it is the one written at `rev` (frozen; shared). */
   entryAt(key: string, rev: number): CacheEntry | undefined {
-    const e = this.resources.get(resourceOfKey(key))?.items.get(key);
+    const e = this.latestEntry(key);
     return e?.rev === rev ? e : undefined;
   }
 
