@@ -40,14 +40,18 @@ async function report(results: StepResult[], planned: ScaleStep[], started: numb
     ['nodes', 'pods', 'call', 'calls/s', 'median ms', 'p99 ms'],
     results.flatMap((r) => r.api.map((a) => [r.nodes, r.pods, a.op, a.s.perSecond, a.s.p50ms, a.s.p99ms])),
   );
+  const stages = table(
+    ['nodes', 'pods', 'stage', 'pods in stage', 'first s', 'last s'],
+    results.flatMap((r) => (r.replaceStages ?? []).map((x) => [r.nodes, r.pods, x.stage, x.pods, x.firstS, x.lastS])),
+  );
   const lines = verdicts(results);
   const pending = planned.slice(results.length).map((s) => `${s.nodes} nodes / ${s.pods} pods`);
   if (pending.length) lines.push(`Not reached in this run: ${pending.join(', ')}.`);
-  process.stdout.write(`\n${sizes}\n\n${api}\n\n${lines.join('\n')}\n`);
+  process.stdout.write(`\n${sizes}\n\n${stages}\n\n${api}\n\n${lines.join('\n')}\n`);
   const minutes = ((Date.now() - started) / 60_000).toFixed(0);
   await writeSection(
     'scale',
-    `## scale\n\n\`npm run bench:scale\` — ${machineLine()}; ${minutes} min. One \`hale server\` (SQLite) and simulated nodes in \`hale sim\` processes (Lease renewed every 10 s, duration 40 s, as Kubernetes), all on this machine; one Deployment scaled up step by step (pods request 10m CPU / 16Mi); the client (this process) counts pods from one watch. "Ready elsewhere": 10 nodes (the fullest) stop heartbeating; seconds until as many pods as the Deployment wants are Ready on other nodes — the node is declared Unknown after its 40 s lease, its pods evicted 2 s later (hale's default toleration).\n\n${sizes}\n\nAPI latency under the nodes' steady heartbeats (4 concurrent clients; list nodes with 2):\n\n${api}\n\n${lines.join('\n\n')}\n`,
+    `## scale\n\n\`npm run bench:scale\` — ${machineLine()}; ${minutes} min. One \`hale server\` (SQLite) and simulated nodes in \`hale sim\` processes (Lease renewed every 10 s, duration 40 s, as Kubernetes), all on this machine; one Deployment scaled up step by step (pods request 10m CPU / 16Mi); the client (this process) counts pods from one watch. "Ready elsewhere": 10 nodes (the fullest) stop heartbeating; seconds until as many pods as the Deployment wants are Ready on other nodes — the node is declared Unknown after its 40 s lease, its pods evicted 2 s later (hale's default toleration).\n\n${sizes}\n\nWhere "Ready elsewhere" goes, in seconds after the heartbeats stopped (first and last pod of each stage; client receipt times): the lost nodes' pods turn NotReady (node Unknown), are evicted (deletionTimestamp), and their replacements are created, bound and Ready:\n\n${stages}\n\nAPI latency under the nodes' steady heartbeats (4 concurrent clients; list nodes with 2):\n\n${api}\n\n${lines.join('\n\n')}\n`,
   );
 }
 

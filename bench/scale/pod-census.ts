@@ -6,7 +6,7 @@ import type { KObject } from '../../src/api/object.js';
 import type { BenchClient } from '../support/client.js';
 import { wallMs } from '../support/time.js';
 
-interface PodState {
+export interface PodState {
   node: string;
   ready: boolean;
   deleting: boolean;
@@ -18,6 +18,8 @@ export class PodCensus {
   private waiters: { test: () => boolean; resolve: () => void }[] = [];
   bound = 0;
   ready = 0;
+  /** called with every change of a pod's state (now undefined: deleted), stamped on receipt */
+  onChange: ((name: string, old: PodState | undefined, now: PodState | undefined, at: number) => void) | undefined;
 
   async start(client: BenchClient, namespace: string): Promise<void> {
     const list = await client.call('GET', `/api/v1/namespaces/${namespace}/pods?limit=1`);
@@ -39,6 +41,11 @@ export class PodCensus {
     let n = 0;
     for (const p of this.pods.values()) if (p.ready && !p.deleting && !nodes.has(p.node)) n++;
     return n;
+  }
+
+  /** The names of the pods that exist now. */
+  names(): Set<string> {
+    return new Set(this.pods.keys());
   }
 
   /** Pods per node (bound ones). */
@@ -76,15 +83,17 @@ export class PodCensus {
       if (old.node) this.bound--;
       if (old.ready) this.ready--;
     }
+    let st: PodState | undefined;
     if (ev.type === 'DELETED') this.pods.delete(name);
     else {
       const node = String((ev.object.spec as { nodeName?: string } | undefined)?.nodeName ?? '');
       const conds = (ev.object.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? [];
-      const st: PodState = { node, ready: conds.some((c) => c.type === 'Ready' && c.status === 'True'), deleting: !!ev.object.metadata.deletionTimestamp };
+      st = { node, ready: conds.some((c) => c.type === 'Ready' && c.status === 'True'), deleting: !!ev.object.metadata.deletionTimestamp };
       this.pods.set(name, st);
       if (st.node) this.bound++;
       if (st.ready) this.ready++;
     }
+    this.onChange?.(name, old, st, wallMs());
     if (this.waiters.length) {
       const done = this.waiters.filter((w) => w.test());
       if (done.length) {

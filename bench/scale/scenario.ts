@@ -12,6 +12,7 @@ import { sleep, wallMs } from '../support/time.js';
 import { measureApi, type LatencyRow } from './api-latency.js';
 import { rssMiB, storeMiB } from './footprint.js';
 import { PodCensus } from './pod-census.js';
+import { ReplaceStages, type StageSpan } from './replace-stages.js';
 import { startSim, type SimProcess } from '../../test/support/sim-process.js';
 
 export interface ScaleStep {
@@ -50,6 +51,8 @@ export interface StepResult {
   /** s from stopping the heartbeats until the pods of those nodes were Ready elsewhere; undefined: not measured */
   replaceSeconds?: number;
   replacedPods?: number;
+  /** the replacement split into its stages (first and last pod of each) */
+  replaceStages?: StageSpan[];
 }
 
 const NAMESPACE = 'scale';
@@ -138,11 +141,16 @@ export async function runScale(o: ScaleOptions): Promise<StepResult[]> {
         const lost = victims.reduce((a, n) => a + (perNode.get(n) ?? 0), 0);
         const set = new Set(victims);
         const t1 = wallMs();
+        const stages = new ReplaceStages(t1, set, census.names());
+        census.onChange = (name, old, now, at) => stages.observe(name, old, now, at);
         await Promise.all(victims.map((n) => must(c, 'PATCH', `/api/v1/nodes/${n}`, { metadata: { annotations: { 'sim.hale.dev/heartbeat': 'stopped' } } }, [200])));
         const tBack = await census.until(() => census.readyOutside(set) >= pods, 300_000, `the pods of ${victims.length} failed nodes Ready elsewhere`);
         result.replaceSeconds = (tBack - t1) / 1000;
         result.replacedPods = lost;
-        say(`${victims.length} nodes stopped heartbeating: their ${lost} pods Ready elsewhere after ${result.replaceSeconds.toFixed(1)} s`);
+        census.onChange = undefined;
+        result.replaceStages = stages.result();
+        const spans = result.replaceStages.map((x) => `${x.stage} ${x.firstS.toFixed(1)}–${x.lastS.toFixed(1)} s (${x.pods})`).join(', ');
+        say(`${victims.length} nodes stopped heartbeating: their ${lost} pods Ready elsewhere after ${result.replaceSeconds.toFixed(1)} s: ${spans}`);
         await Promise.all(victims.map((n) => must(c, 'PATCH', `/api/v1/nodes/${n}`, { metadata: { annotations: { 'sim.hale.dev/heartbeat': null } } }, [200])));
         // The revived nodes delete their evicted pods; wait until only the Deployment's pods are left.
         await census.until(() => census.size === pods, 300_000, 'the evicted pods gone');

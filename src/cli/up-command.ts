@@ -3,13 +3,16 @@
 // The agent is started detached, writes `<data-dir>/agent.pid`, and outlives
 // `up`: a new `up` on the same data dir re-adopts a running agent instead of
 // starting another. `up` restarts the agent if it dies. On SIGINT/SIGTERM
-// `up` has the agent stop its pods (grace capped), then stops itself.
+// `up` has the agent stop its pods (grace capped), frees the node's network
+// as `hale down` does (bridge, warm pool of pod namespaces, service addresses
+// on lo), then stops itself.
 
 import { spawn } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cleanupNode } from '../agent/cleanup.js';
 import { startControlPlane } from '../controlplane/control-plane.js';
 import { createLogger, type Logger } from '../lib/log/log.js';
 import { simLease, wholeSeconds, controllerSettings } from './controller-flags.js';
@@ -170,7 +173,7 @@ export async function runUp(o: UpCommandOptions): Promise<void> {
     message: 'shutting down: stopping pods, then the control plane',
     hardMs: STOP_PODS_GRACE_CAP_MS + 20_000,
     shutdown: async () => {
-      await Promise.all([agent.stopWithPods(), fleet?.stop(STOP_PODS_GRACE_CAP_MS + 8000)]);
+      await Promise.all([agent.stopWithPods().then(() => cleanupNode(dataDir, logger)), fleet?.stop(STOP_PODS_GRACE_CAP_MS + 8000)]);
       client?.close();
       await cp.stop();
       if (isRoot) await removeUnreachableRoutes(ranges);

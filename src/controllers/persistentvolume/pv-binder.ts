@@ -31,6 +31,7 @@ import { findMatchingVolume, preBoundTo, volumeMismatch, type ClaimRef } from '.
 
 const CLAIM = 'c/';
 const BY_VOLUME_NAME = 'volumeName';
+const BY_CLAIM_REF = 'claimRef';
 const VOLUME = 'v/';
 
 interface ClaimSpec {
@@ -70,12 +71,23 @@ export class PersistentVolumeBinder extends QueueController {
       return v ? [v] : [];
     });
     this.volumes = ctx.informers.for(PVS);
+    this.volumes.addIndex(BY_CLAIM_REF, (pv) => {
+      const ref = (pv.spec as VolumeSpec | undefined)?.claimRef;
+      return ref?.name ? [`${ref.namespace ?? ''}/${ref.name}`] : [];
+    });
     this.classes = ctx.informers.for(STORAGECLASSES);
     const claim = (o: KObject): void => this.controller.enqueue(CLAIM + objectKey(o));
     const volume = (o: KObject): void => this.controller.enqueue(VOLUME + (o.metadata.name ?? ''));
+    // A claim that changed may settle the volumes that name it: one provisioned
+    // for it while it got bound to another is Released at once (Kubernetes
+    // finds it at its next 15 s resync).
+    const claimAndItsVolumes = (c: KObject): void => {
+      claim(c);
+      for (const pv of this.volumes.byIndex(BY_CLAIM_REF, objectKey(c))) volume(pv);
+    };
     this.claims.on({
-      add: claim,
-      update: claim,
+      add: claimAndItsVolumes,
+      update: claimAndItsVolumes,
       // The claim's volume becomes Released.
       delete: (c) => {
         const v = (c.spec as ClaimSpec | undefined)?.volumeName;

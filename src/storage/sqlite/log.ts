@@ -51,6 +51,7 @@ const EVENTS_BETWEEN = (bounded: boolean) => `
 
 export class SqliteLog {
   private readonly latestStmt: Database.Statement<[string], LogRow>;
+  private readonly latestAtStmt: Database.Statement<[string, number], LogRow>;
   private readonly headStmt: Database.Statement<[string], RowHead>;
   private readonly valueAtStmt: Database.Statement<[number], { value: string }>;
   private readonly appendStmt: Database.Statement<unknown[]>;
@@ -68,6 +69,7 @@ export class SqliteLog {
   constructor(db: Database.Database) {
     this.inTransaction = db.transaction((fn: () => unknown) => fn());
     this.latestStmt = db.prepare(`SELECT ${COLUMNS} FROM log WHERE name = ? ORDER BY id DESC LIMIT 1`);
+    this.latestAtStmt = db.prepare(`SELECT ${COLUMNS} FROM log WHERE name = ? AND id <= ? ORDER BY id DESC LIMIT 1`);
     this.headStmt = db.prepare('SELECT id, deleted, create_revision FROM log WHERE name = ? ORDER BY id DESC LIMIT 1');
     this.valueAtStmt = db.prepare('SELECT value FROM log WHERE id = ?');
     // old_value (schema.ts) is no longer written: rows of older files may still hold one.
@@ -101,6 +103,11 @@ export class SqliteLog {
   /** the newest row of `name`, tombstones included */
   latest(name: string): LogRow | undefined {
     return this.latestStmt.get(name);
+  }
+
+  /** the newest row of `name` at or below `revision`, tombstones included */
+  latestAt(name: string, revision: number): LogRow | undefined {
+    return this.latestAtStmt.get(name, revision);
   }
 
   /** the newest row of `name` without its value (compare-and-swap reads only this) */

@@ -2,15 +2,18 @@
 // optional but the path) -> resolveSqliteStoreOptions (validates, applies the
 // documented defaults) -> ResolvedSqliteStoreOptions.
 
-import type { Synchronous } from './schema.js';
+/** FULL: acknowledged writes survive power loss; NORMAL: kill -9 only */
+export type Synchronous = 'FULL' | 'NORMAL';
 
 export interface SqliteStoreOptions {
   /** the database file, e.g. `<data-dir>/state.db`; its directory must exist */
   path: string;
   /**
-   * SQLite's `synchronous` in WAL mode. Default 'FULL': every commit is fsynced,
-   * so an acknowledged write survives kill -9 AND power loss. 'NORMAL' survives
-   * kill -9 only (the WAL is in the OS page cache, fsynced at checkpoints).
+   * Durability of an acknowledged write, named after SQLite's `synchronous`.
+   * Default 'FULL': a batch is acknowledged once the WAL is flushed to disk
+   * (off the event loop, wal-sync.ts), so it survives kill -9 AND power loss.
+   * 'NORMAL': acknowledged at COMMIT; survives kill -9 only (the WAL is in the
+   * OS page cache, flushed at checkpoints).
    */
   synchronous?: Synchronous;
   /** writes committed together in one transaction at most. Default 256. */

@@ -1,12 +1,16 @@
 // SqliteStore: hale's default Store, one SQLite file in WAL mode owned by this
-// process. Writes go through GroupCommit (one transaction and one fsync per
-// batch); reads go straight to SQLite, synchronously, so a read never sees
-// half a batch. After each commit the batch's rows go to Fanout before any
-// writer's promise resolves, so a watcher has an event no later than the
+// process. Writes go through GroupCommit (one transaction per batch, then one
+// flush of the WAL to disk off the event loop — WalSync — for every batch
+// committed before it started); reads go straight to SQLite, synchronously,
+// at the durable revision, so a read never sees half a batch nor a batch that
+// could still be lost. Once a batch is durable its rows go to Fanout before
+// any writer's promise resolves, so a watcher has an event no later than the
 // writer has its acknowledgement.
-// Revisions: `revision` mirrors the log's AUTOINCREMENT sequence and moves only
-// after COMMIT; `compacted` (C) mirrors the meta row: lists at <= C and watches
-// from < C throw StoreError('compacted').
+// Revisions: `committed` mirrors the log's AUTOINCREMENT sequence and moves at
+// COMMIT (compare-and-swap sees every committed row); `revision`, the one
+// readers, watchers and clients see, moves when a batch is durable.
+// `compacted` (C) mirrors the meta row: lists at <= C and watches from < C
+// throw StoreError('compacted').
 
 import Database from 'better-sqlite3';
 
@@ -26,11 +30,12 @@ import { WatchQueue, resolveBufferSize } from '../watch-queue.js';
 import { applyWrites, type OpResult, type WriteOp } from './apply.js';
 import { compactLog } from './compaction.js';
 import { Fanout } from './fanout.js';
-import { GroupCommit } from './group-commit.js';
+import { GroupCommit, type Committed } from './group-commit.js';
 import { SqliteLog } from './log.js';
 import { resolveSqliteStoreOptions, type SqliteStoreOptions } from './options.js';
 import { rowEvent, rowValue, type LogRow } from './rows.js';
 import { prepareDatabase } from './schema.js';
+import { WalSync, type WalFlush } from './wal-sync.js';
 
 export type { SqliteStoreOptions } from './options.js';
 
@@ -42,9 +47,11 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<Store> 
   const resolved = resolveSqliteStoreOptions(opts);
   const db = new Database(resolved.path, { timeout: resolved.lockTimeoutMs });
   try {
-    prepareDatabase(db, { synchronous: resolved.synchronous });
+    prepareDatabase(db);
     const log = new SqliteLog(db);
-    return new SqliteStore({ db, log, maxBatch: resolved.maxBatch, revision: log.lastRevision(), compacted: log.compactedRevision() });
+    // FULL: acknowledged after the WAL is flushed to disk; NORMAL: after COMMIT (survives kill -9, not power loss).
+    const wal = resolved.synchronous === 'FULL' ? new WalSync(resolved.path) : undefined;
+    return new SqliteStore({ db, log, maxBatch: resolved.maxBatch, revision: log.lastRevision(), compacted: log.compactedRevision(), ...(wal ? { wal } : {}) });
   } catch (error) {
     db.close();
     if (error instanceof Database.SqliteError && error.code.startsWith('SQLITE_BUSY')) {
@@ -60,6 +67,8 @@ interface SqliteStoreParts {
   maxBatch: number;
   revision: number;
   compacted: number;
+  /** flushes the WAL before a batch is acknowledged; absent: acknowledged at COMMIT */
+  wal?: WalFlush;
 }
 
 export class SqliteStore implements Store {
@@ -67,7 +76,11 @@ export class SqliteStore implements Store {
   private readonly log: SqliteLog;
   private readonly writes: GroupCommit;
   private readonly fanout = new Fanout();
+  private readonly wal: WalFlush | undefined;
+  /** the durable revision: what reads, watches and clients see */
   private revision: number;
+  /** the last committed revision (>= revision while a flush is in flight) */
+  private committed: number;
   private compacted: number;
   private closed = false;
   private compaction: Promise<void> = Promise.resolve();
@@ -77,14 +90,17 @@ export class SqliteStore implements Store {
     this.db = parts.db;
     this.log = parts.log;
     this.revision = parts.revision;
+    this.committed = parts.revision;
     this.compacted = parts.compacted;
-    this.writes = new GroupCommit({ maxBatch: parts.maxBatch, commit: (ops) => this.commit(ops) });
+    this.wal = parts.wal;
+    const wal = parts.wal;
+    this.writes = new GroupCommit({ maxBatch: parts.maxBatch, commit: (ops) => this.commit(ops), ...(wal ? { sync: () => wal.sync() } : {}) });
   }
 
   async get(key: string): Promise<KeyValue | undefined> {
     this.assertOpen();
     assertKey(key);
-    const row = this.log.latest(key);
+    const row = this.committed === this.revision ? this.log.latest(key) : this.log.latestAt(key, this.revision);
     return row === undefined || row.deleted ? undefined : rowValue(row);
   }
 
@@ -171,6 +187,7 @@ export class SqliteStore implements Store {
     await this.writes.drain();
     await this.compaction;
     this.fanout.failAll(new StoreError('closed', 'store is closed'));
+    await this.wal?.close();
     this.db.close();
   }
 
@@ -184,12 +201,17 @@ export class SqliteStore implements Store {
     return this.writes.submit(op);
   }
 
-  /** GroupCommit's commit step: one transaction, then fan out, then (in GroupCommit) resolve */
-  private commit(ops: WriteOp[]): OpResult[] {
-    const applied = this.log.transaction(() => applyWrites(this.log, { ops, revision: this.revision }));
-    this.revision = applied.revision;
-    this.fanout.publish(applied.rows, (row) => this.prevValue(row));
-    return applied.results;
+  /** GroupCommit's commit step: one transaction; once durable, the revision moves and the rows fan out, then (in GroupCommit) writers hear back */
+  private commit(ops: WriteOp[]): Committed {
+    const applied = this.log.transaction(() => applyWrites(this.log, { ops, revision: this.committed }));
+    this.committed = applied.revision;
+    return {
+      results: applied.results,
+      durable: () => {
+        this.revision = applied.revision;
+        this.fanout.publish(applied.rows, (row) => this.prevValue(row));
+      },
+    };
   }
 
   /** the value a put replaced (etcd's prev_kv): undefined for a create, a delete, or once compaction removed it */
