@@ -27,7 +27,7 @@ import { LABEL_SIMULATED } from '../../api/fencing.js';
 import { ApiError } from '../../machinery/errors.js';
 import { isDNS1123Subdomain } from '../../api/validation/names.js';
 import { defaultProfileDir, loadProfile, withProbability, type Profile } from '../lifecycle/index.js';
-import { eachLimited } from './each-limited.js';
+import { eachLimited } from '../../lib/async/each-limited.js';
 import { PodDriver, BY_NODE } from './pod-driver.js';
 import { simNodeToken } from './sim-credentials.js';
 import { join as pinServer } from '../../agent/join/join.js';

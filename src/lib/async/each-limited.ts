@@ -1,5 +1,5 @@
-// Bounded parallelism for the sim's start-up work (credentials, registrations):
-// thousands of nodes, a few dozen requests in flight.
+// Bounded parallelism: run an async step over many items with a few dozen
+// in flight (the sim's start-up requests, a dead node's pod status writes).
 
 /** Runs `fn` over `items` with at most `limit` at once; rejects with the first failure. */
 export async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
