@@ -1,9 +1,9 @@
 // The sqlite store's write pipeline, commit → flush the WAL → acknowledge:
 // nobody (writer, reader, watcher) hears of a write before the flush that
-// followed its COMMIT; compare-and-swap already sees it; one flush covers
-// every batch committed while the previous one ran; a failed flush fails the
-// writes it would have made durable and every later one. The flush here is
-// the real WalSync behind a gate the test opens.
+// followed its COMMIT; writes that arrive during a flush wait and go into one
+// batch after it; a failed flush fails the writes it would have made durable
+// and every later one. The flush here is the real WalSync behind a gate the
+// test opens.
 
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
@@ -88,7 +88,7 @@ describe('sqlite store: acknowledged after the WAL flush', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('nobody hears of a committed write before its flush; compare-and-swap already sees it', async () => {
+  it('nobody hears of a committed write before its flush', async () => {
     const before = await store.currentRevision();
     const events: WatchEvent[] = [];
     const w = store.watch('/k', before);
@@ -103,7 +103,7 @@ describe('sqlite store: acknowledged after the WAL flush', () => {
     assert.equal((await store.list('/k/')).items.length, 0);
     assert.equal(await store.currentRevision(), before);
     assert.deepEqual(events, []);
-    // a second create in a later batch is decided against the committed (not yet durable) row
+    // a second create waits for the flush, then is decided against the first one's row
     const second = settled(store.create('/k/a', 'v2'));
     await turns();
     await wal.release();
@@ -122,7 +122,7 @@ describe('sqlite store: acknowledged after the WAL flush', () => {
     w.close();
   });
 
-  it('one flush covers every batch committed while the previous one ran', async () => {
+  it('writes that arrive during a flush wait for it and are committed together after it', async () => {
     const a = settled(store.create('/a', '1'));
     await turns();
     const b = settled(store.create('/b', '1'));

@@ -2,8 +2,10 @@
 // are committed in ONE transaction, so one flush to disk acknowledges many.
 // With a `sync` step the pipeline is commit → sync → acknowledge: the COMMIT
 // runs on the event loop and returns once the WAL frames are written; the
-// flush to stable storage runs off the loop, and batches committed while one
-// flush is in flight are all covered by the next (one at a time, in order).
+// flush to stable storage runs off the loop. While it runs, new writes wait
+// in the queue and go into the next batch when it is done — so batches stay
+// as large as when the flush blocked the loop (fewer, larger COMMITs write
+// each hot page once), but the loop serves requests meanwhile.
 // Invariants:
 // - a promise resolves only after its batch is durable (the COMMIT, and the
 //   sync that followed it), and after the batch's `durable()` handed its
@@ -92,6 +94,8 @@ export class GroupCommit {
 
   private flush(): void {
     this.scheduled = false;
+    // the batch in flight reschedules this when its flush is done
+    if (this.syncing) return;
     const batch = this.queue.splice(0, this.opts.maxBatch);
     if (batch.length > 0) this.runBatch(batch);
     // yield between batches so reads and new arrivals are not starved
@@ -112,7 +116,7 @@ export class GroupCommit {
     this.startSync();
   }
 
-  /** One sync at a time; it covers every batch committed before it started. */
+  /** One sync at a time; it covers every batch committed before it started (one, as batches wait for it). */
   private startSync(): void {
     if (this.syncing || this.unsynced.length === 0 || !this.opts.sync) return;
     this.syncing = true;
@@ -129,6 +133,7 @@ export class GroupCommit {
     ).finally(() => {
       this.syncing = false;
       this.startSync();
+      if (this.queue.length > 0) this.schedule();
       this.notifyIdle();
     });
   }
