@@ -162,7 +162,18 @@ export async function runScale(o: ScaleOptions): Promise<StepResult[]> {
     census.stop();
     c.destroy();
     for (const s of sims) await s.stop();
+    const t = wallMs();
     await hale.stop();
+    // hale.stop() sends SIGKILL after 10 s; the server logs a stop step slower than 2 s at warn level.
+    const slow = hale.stderr().split('\n').filter((l) => l.includes('slow stop step')).map((l) => {
+      try {
+        const j = JSON.parse(l) as { step?: string; ms?: number };
+        return `${j.step} ${j.ms} ms`;
+      } catch {
+        return l;
+      }
+    });
+    say(`server stopped ${((wallMs() - t) / 1000).toFixed(1)} s after SIGTERM${hale.proc.signalCode === 'SIGKILL' ? ' (killed)' : ''}${slow.length ? `; ${slow.join('; ')}` : ''}`);
   }
   return results;
 }

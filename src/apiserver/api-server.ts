@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { findResource } from '../api/resources.js';
 import { realClock, type Clock } from '../lib/clock/clock.js';
 import type { Logger } from '../lib/log/log.js';
+import { timedStep } from '../lib/log/timed-step.js';
 import { ApiError } from '../machinery/errors.js';
 import type { Store } from '../storage/store.js';
 import { NamespaceController } from '../controllers/namespace/namespace-controller.js';
@@ -194,13 +195,13 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       compactor.stop();
       events.stop();
       namespaces.stop();
-      await cascade.stop();
-      await cache.stop();
-      await new Promise<void>((resolve) => {
+      await timedStep(log, 'garbage collector', () => cascade.stop());
+      await timedStep(log, 'watch cache', () => cache.stop());
+      await timedStep(log, 'HTTP server', () => new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      });
-      await rawStore.close();
+      }));
+      await timedStep(log, 'store', () => rawStore.close());
       await rm(pidFile, { force: true });
     },
   };

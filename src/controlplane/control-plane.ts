@@ -20,6 +20,7 @@ import { schedulingAdmission } from './scheduling-admission.js';
 import { Scheduler } from '../scheduler/loop/scheduler.js';
 import { EventRecorder } from '../client/event-recorder.js';
 import { realClock } from '../lib/clock/clock.js';
+import { timedStep } from '../lib/log/timed-step.js';
 import { startControllerManager, type ControllerSettings } from './controller-manager.js';
 import { ensureDnsService } from './cluster-dns-service.js';
 import { KubernetesService, apiEndpointIp, kubernetesServiceSans } from './kubernetes-service.js';
@@ -117,16 +118,12 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
     clusterCidr,
     providers,
     async stop() {
-      // Each step's time is logged: a stop that runs into the hard-exit timer shows where it stalled.
-      const t0 = Date.now();
+      // Each step's time is logged (timedStep): a stop that runs into the hard-exit timer shows where it stalled.
       kubernetesService.stop();
       ipam.stop();
       scheduler.stop();
-      await controllers.stop();
-      const t1 = Date.now();
-      opts.logger.info({ ms: t1 - t0 }, 'controllers stopped');
+      await timedStep(opts.logger, 'controllers', () => controllers.stop());
       await running.stop();
-      opts.logger.info({ ms: Date.now() - t1 }, 'API server and store stopped');
     },
   };
 }

@@ -22,6 +22,8 @@ export interface HaleProcess {
   proc: ChildProcess;
   cacheDir: string;
   kubectl(args: string[], opts?: { input?: string; timeoutMs?: number }): Promise<KubectlResult>;
+  /** the last lines the process wrote to stderr (up to 32–64 KB) */
+  stderr(): string;
   /** SIGTERM and wait; `keepData` leaves the data dir for a restart */
   stop(opts?: { keepData?: boolean; signal?: NodeJS.Signals }): Promise<void>;
 }
@@ -83,6 +85,7 @@ export async function startHale(opts: StartOptions = {}): Promise<HaleProcess> {
     url,
     proc,
     cacheDir,
+    stderr: () => stderr,
     kubectl: (args, o) => runKubectl(args, { kubeconfig, cacheDir, ...(o?.input !== undefined ? { input: o.input } : {}), ...(o?.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}) }),
     async stop(o = {}) {
       if (stopped) return;
