@@ -49,6 +49,9 @@ export function simNodeIp(i: number): string {
 /** The identity a sim without nodes of its own reads the API as. */
 export const SIM_READER = 'hale-sim-reader';
 
+/** connections for the nodes' Lease renewals and status reports: 5,000 nodes renew 500 times a second */
+const HEARTBEAT_SOCKETS = 32;
+
 /** The InternalIP of a node known by name only (`--names`, added nodes): the upper half of the range, by a hash of the name. */
 export function simNodeIpByName(name: string): string {
   let h = 0x811c9dc5;
@@ -69,6 +72,8 @@ export class SimCluster {
   private readonly abort = new AbortController();
   private runs: Promise<void>[] = [];
   private agent: Agent | undefined;
+  /** the nodes' Lease renewals and status reports: apart from pod writes, as each kubelet has its own connection */
+  private heartbeatAgent: Agent | undefined;
   private clients: HttpClient[] = [];
   private driver: PodDriver | undefined;
   private podInformer: Informer | undefined;
@@ -110,6 +115,7 @@ export class SimCluster {
     const creds = await pinServer(o.server, o.token);
     this.creds = creds;
     this.agent = new Agent({ keepAlive: true, ca: creds.caPem, maxSockets: Math.max(8, o.writeConcurrency) });
+    this.heartbeatAgent = new Agent({ keepAlive: true, ca: creds.caPem, maxSockets: HEARTBEAT_SOCKETS });
     const names = o.names;
     const byName = o.names.some((n, i) => n !== `${o.prefix}-${o.firstIndex + i}`);
     const t0 = Date.now();
@@ -142,15 +148,16 @@ export class SimCluster {
   /** Obtains the node's own credential, registers its Node and makes it one of this sim's nodes (not heartbeating yet). */
   private async registerNode(creds: JoinCredentials, name: string, ip: string, template?: ResolvedNodeTemplate): Promise<SimNode> {
     const o = this.o;
-    const client = this.client(await simNodeToken(o.server, creds, name), `hale-sim/${name}`);
-    const node = new SimNode(name, ip, client, o, o.clock, o.log, template);
+    const token = await simNodeToken(o.server, creds, name);
+    const client = this.client(token, `hale-sim/${name}`);
+    const node = new SimNode(name, ip, client, o, o.clock, o.log, template, this.client(token, `hale-sim/${name}`, this.heartbeatAgent));
     await node.register();
     this.nodes.set(name, node);
     return node;
   }
 
-  private client(token: string, userAgent: string): HttpClient {
-    const c = new HttpClient({ server: this.o.server, token, caPem: '', userAgent, ...(this.agent ? { agent: this.agent } : {}) });
+  private client(token: string, userAgent: string, agent = this.agent): HttpClient {
+    const c = new HttpClient({ server: this.o.server, token, caPem: '', userAgent, ...(agent ? { agent } : {}) });
     this.clients.push(c);
     return c;
   }
@@ -286,5 +293,6 @@ export class SimCluster {
     await Promise.allSettled([...this.nodes.values()].map((n) => n.recorder.flush()));
     for (const c of this.clients) c.close();
     this.agent?.destroy();
+    this.heartbeatAgent?.destroy();
   }
 }

@@ -46,11 +46,13 @@ export class SimNode {
     private readonly clock: Clock,
     private readonly log: Logger,
     template?: ResolvedNodeTemplate,
+    /** Lease renewals and status reports (default `client`): the sim gives them their own connections, so they never queue behind pod writes */
+    private readonly heartbeat: ApiClient = client,
   ) {
     this.template = template ?? o.node;
     this.recorder = new EventRecorder({ client, source: { component: 'kubelet', host: name }, clock, log });
     this.lease = new LeaseKeeper({
-      client,
+      client: heartbeat,
       nodeName: name,
       nodeUid: () => this.uid,
       clock,
@@ -144,7 +146,7 @@ export class SimNode {
   private async reportStatus(): Promise<void> {
     if (!this.heartbeating) return;
     try {
-      const obj = await this.client.patch(NODES, '', this.name, 'merge', { status: { conditions: nodeStatus(this.facts(), READY, this.nowIso(), this.conditions).conditions } }, 'status');
+      const obj = await this.heartbeat.patch(NODES, '', this.name, 'merge', { status: { conditions: nodeStatus(this.facts(), READY, this.nowIso(), this.conditions).conditions } }, 'status');
       this.conditions = (obj.status as { conditions?: unknown[] } | undefined)?.conditions ?? [];
     } catch (err) {
       this.log.warn({ node: this.name, err: String(err) }, 'node status report failed');
