@@ -44,7 +44,7 @@ interface Pending {
   reject(error: unknown): void;
 }
 
-interface Unsynced {
+interface CommittedBatch {
   batch: Pending[];
   committed: Committed;
 }
@@ -52,8 +52,8 @@ interface Unsynced {
 export class GroupCommit {
   private queue: Pending[] = [];
   private scheduled = false;
-  private unsynced: Unsynced[] = [];
-  private syncing = false;
+  /** the batch whose flush is running; new batches wait for it, so there is at most one */
+  private inFlight: CommittedBatch | undefined;
   private failure: StoreError | undefined;
   private idleWaiters: Array<() => void> = [];
 
@@ -74,7 +74,7 @@ export class GroupCommit {
   }
 
   private idle(): boolean {
-    return this.queue.length === 0 && !this.scheduled && this.unsynced.length === 0 && !this.syncing;
+    return this.queue.length === 0 && !this.scheduled && this.inFlight === undefined;
   }
 
   private notifyIdle(): void {
@@ -95,7 +95,7 @@ export class GroupCommit {
   private flush(): void {
     this.scheduled = false;
     // the batch in flight reschedules this when its flush is done
-    if (this.syncing) return;
+    if (this.inFlight) return;
     const batch = this.queue.splice(0, this.opts.maxBatch);
     if (batch.length > 0) this.runBatch(batch);
     // yield between batches so reads and new arrivals are not starved
@@ -112,34 +112,28 @@ export class GroupCommit {
       return rejectAll(batch, cause instanceof StoreError ? cause : new StoreError('unavailable', `sqlite write failed: ${String(cause)}`));
     }
     if (!this.opts.sync) return acknowledge({ batch, committed });
-    this.unsynced.push({ batch, committed });
-    this.startSync();
+    this.startSync({ batch, committed }, this.opts.sync);
   }
 
-  /** One sync at a time; it covers every batch committed before it started (one, as batches wait for it). */
-  private startSync(): void {
-    if (this.syncing || this.unsynced.length === 0 || !this.opts.sync) return;
-    this.syncing = true;
-    const covered = this.unsynced.length;
-    this.opts.sync().then(
-      () => {
-        for (const u of this.unsynced.splice(0, covered)) acknowledge(u);
-      },
+  /** Flushes one committed batch; the queue waits for it and forms the next batch when it is done. */
+  private startSync(inFlight: CommittedBatch, sync: () => Promise<void>): void {
+    this.inFlight = inFlight;
+    sync().then(
+      () => acknowledge(inFlight),
       (cause: unknown) => {
         this.failure = new StoreError('unavailable', `sqlite: flushing the WAL to disk failed; no write is acknowledged from now on: ${String(cause)}`);
-        for (const u of this.unsynced.splice(0)) rejectAll(u.batch, this.failure);
+        rejectAll(inFlight.batch, this.failure);
         for (const p of this.queue.splice(0)) p.reject(this.failure);
       },
     ).finally(() => {
-      this.syncing = false;
-      this.startSync();
+      this.inFlight = undefined;
       if (this.queue.length > 0) this.schedule();
       this.notifyIdle();
     });
   }
 }
 
-function acknowledge({ batch, committed }: Unsynced): void {
+function acknowledge({ batch, committed }: CommittedBatch): void {
   try {
     committed.durable();
   } catch (cause) {
