@@ -12,13 +12,15 @@
 // - Scale-down deletes the lowest-ranked pods (rank.ts).
 // - Status is written every sync; a pod that becomes ready is looked at
 //   again after minReadySeconds, when it becomes available.
-// - A sync reads every pod of the ReplicaSet. For a big one (a sync over
-//   ~10,000 pods takes tens of ms) a pod's status change — which can only
-//   change the ReplicaSet's status — is looked at after a delay of nine
-//   times the last sync's cost (at most 1 s), so thousands of readiness
-//   changes a second do not each cost a full sync (status syncs take at most
-//   a tenth of the time). Pods created, deleted, relabelled or turned
-//   Failed / Succeeded are looked at at once, as before.
+// - A sync counts the ReplicaSet's pods from a tally kept by pod events
+//   (pod-tally.ts) when nothing is to be adopted or released and
+//   minReadySeconds is 0; otherwise it reads every pod. For a sync that
+//   still costs (a walk over ~10,000 pods takes tens of ms) a pod's status
+//   change — which can only change the ReplicaSet's status — is looked at
+//   after a delay of nine times the last sync's cost (at most 1 s), so
+//   thousands of readiness changes a second do not each cost a full sync.
+//   Pods created, deleted, relabelled or turned Failed / Succeeded are
+//   looked at at once.
 
 import type { KObject } from '../../api/object.js';
 import { objectKey } from '../../client/informer.js';
@@ -39,20 +41,29 @@ import { BY_CONTROLLER, BY_ORPHAN_NAMESPACE } from '../../controller/informers.j
 import { isPodActive, isPodReady, msUntilAvailable } from '../../controller/pod-state.js';
 import { podFromTemplate, type PodTemplate } from '../../controller/pod-template.js';
 import { rankForDeletion } from './rank.js';
-import { calculateStatus, sameStatus, type ManageFailure } from './status.js';
+import { PodTallies, type TallyShape } from './pod-tally.js';
+import { calculateStatus, countPods, sameStatus, type ManageFailure, type ReplicaCounts } from './status.js';
 
 /** at most this many creates or deletes per sync (kube-controller-manager's burstReplicas) */
 export const BURST_REPLICAS = 500;
-/** syncs cheaper than this (ms) are never delayed */
+/** syncs cheaper than this (ms) are never delayed for their cost */
 const CHEAP_SYNC_MS = 20;
 /**
- * a status-only look waits this many times the last sync's cost, so status
- * syncs of one big ReplicaSet take at most a tenth of the controller's time
- * (at 150,000 pods a sync costs ~50 ms; with 4 they took ~20–28 % of the core) ...
+ * a status-only look at a sync that walks the pods waits this many times the
+ * last sync's cost, so such syncs of one big ReplicaSet take at most a tenth
+ * of the controller's time (at 150,000 pods a walk costs ~50–100 ms) ...
  */
 const STATUS_DELAY_FACTOR = 9;
 /** ... but never longer than this (ms) */
 const MAX_STATUS_DELAY_MS = 1000;
+/**
+ * A ReplicaSet with this many pods gathers its pods' status changes for
+ * STATUS_BATCH_MS before it writes its status: counted syncs are cheap, but
+ * each status write is a write, a watch event and a Deployment sync, and
+ * thousands of pods turning Ready a second would each make one.
+ */
+const BIG_REPLICA_SET = 1000;
+const STATUS_BATCH_MS = 100;
 
 interface RsSpec {
   replicas?: number;
@@ -85,6 +96,9 @@ export class ReplicaSetController extends QueueController {
   private readonly recorder: EventRecorder;
   /** how long the last sync of each ReplicaSet took (ms) */
   private readonly syncCost = new Map<string, number>();
+  /** how many pods each ReplicaSet had at its last sync */
+  private readonly syncSize = new Map<string, number>();
+  private readonly tallies = new PodTallies();
 
   constructor(ctx: ControllerContext) {
     super('replicaset-controller', ctx);
@@ -101,15 +115,26 @@ export class ReplicaSetController extends QueueController {
         this.controller.enqueue(objectKey(rs));
       },
       delete: (rs) => {
+        this.tallies.forget(rs.metadata.uid ?? '');
         this.expectations.delete(objectKey(rs));
         this.syncCost.delete(objectKey(rs));
+        this.syncSize.delete(objectKey(rs));
         this.controller.enqueue(objectKey(rs));
       },
     });
     this.podInformer.on({
-      add: (pod) => this.podAdded(pod),
-      update: (pod, old) => this.podUpdated(pod, old),
-      delete: (pod) => this.podDeleted(pod),
+      add: (pod) => {
+        this.tallies.observe(pod);
+        this.podAdded(pod);
+      },
+      update: (pod, old) => {
+        this.tallies.observe(pod);
+        this.podUpdated(pod, old);
+      },
+      delete: (pod) => {
+        this.tallies.observeDeleted(pod);
+        this.podDeleted(pod);
+      },
     });
   }
 
@@ -125,8 +150,9 @@ export class ReplicaSetController extends QueueController {
   /** A pod's change that can only move the ReplicaSet's status: at once for a cheap sync, a little later for a costly one. */
   private enqueueStatusChange(key: string): void {
     const cost = this.syncCost.get(key) ?? 0;
-    if (cost < CHEAP_SYNC_MS) this.controller.enqueue(key);
-    else this.controller.queue.addAfter(key, Math.min(MAX_STATUS_DELAY_MS, cost * STATUS_DELAY_FACTOR));
+    if (cost >= CHEAP_SYNC_MS) this.controller.queue.addAfter(key, Math.min(MAX_STATUS_DELAY_MS, cost * STATUS_DELAY_FACTOR));
+    else if ((this.syncSize.get(key) ?? 0) >= BIG_REPLICA_SET) this.controller.queue.addAfter(key, STATUS_BATCH_MS);
+    else this.controller.enqueue(key);
   }
 
   /** The ReplicaSet that controls `pod`, if it still exists with that uid. */
@@ -204,31 +230,37 @@ export class ReplicaSetController extends QueueController {
     const spec = specOf(rs);
     const selector = selectorFromLabelSelector(spec.selector ?? { matchLabels: {} });
     const needsSync = this.expectations.satisfied(key);
+    const minReady = spec.minReadySeconds ?? 0;
+    const uid = rs.metadata.uid ?? '';
+    const ownPods = (): KObject[] => this.podInformer.byIndex(BY_CONTROLLER, uid).filter(isPodActive);
+    const shape: TallyShape = { selector, templateLabels: spec.template?.metadata?.labels ?? {} };
+    const tally = this.tallies.counts(uid, shape, JSON.stringify([spec.selector, shape.templateLabels]), () => this.podInformer.byIndex(BY_CONTROLLER, uid));
+    const orphans = this.podInformer.byIndex(BY_ORPHAN_NAMESPACE, rs.metadata.namespace ?? '').filter((p) => isPodActive(p) && selector.matches(p.metadata.labels ?? {}));
+    // The tally is the claim's answer when there is nothing to adopt or release; availability needs each pod's time.
+    const counted = orphans.length === 0 && tally.mismatched === 0 && minReady === 0;
     // Its own pods and the namespace's orphans: claiming ignores pods another controller owns.
-    const candidates: KObject[] = [];
-    for (const p of this.podInformer.byIndex(BY_CONTROLLER, rs.metadata.uid ?? '')) if (isPodActive(p)) candidates.push(p);
-    for (const p of this.podInformer.byIndex(BY_ORPHAN_NAMESPACE, rs.metadata.namespace ?? '')) if (isPodActive(p)) candidates.push(p);
-    const pods = await claimObjects({ client: this.ctx.client, owner: rs, ownerResource: REPLICASETS, childResource: PODS, candidates, matches: (p) => selector.matches(p.metadata.labels ?? {}) });
+    const pods = counted ? undefined : await claimObjects({ client: this.ctx.client, owner: rs, ownerResource: REPLICASETS, childResource: PODS, candidates: [...ownPods(), ...orphans], matches: (p) => selector.matches(p.metadata.labels ?? {}) });
 
     let failure: ManageFailure | undefined;
     let manageError: unknown;
     if (needsSync && !rs.metadata.deletionTimestamp) {
       try {
-        await this.manageReplicas(rs, pods);
+        await this.manageReplicas(rs, pods?.length ?? tally.replicas, () => pods ?? ownPods());
       } catch (err) {
         manageError = err;
         failure = err instanceof ManageError ? err.failure : undefined;
       }
     }
     const now = this.ctx.clock.now();
-    const status = calculateStatus({ rs, pods, failure, now });
+    const counts: ReplicaCounts = pods ? countPods(rs, pods, now) : { replicas: tally.replicas, fullyLabeled: tally.fullyLabeled, ready: tally.ready, available: tally.ready };
+    this.syncSize.set(key, counts.replicas);
+    const status = calculateStatus({ rs, counts, failure, now });
     if (!sameStatus(status, (rs.status ?? { replicas: 0 }) as never)) {
       await this.ctx.client.update(REPLICASETS, { ...rs, status }, 'status');
     }
     if (manageError !== undefined) throw manageError instanceof ManageError ? manageError.cause : manageError;
     // Pods that are ready but not yet available: look again when they become available.
-    const minReady = spec.minReadySeconds ?? 0;
-    if (minReady > 0) {
+    if (minReady > 0 && pods) {
       let soonest: number | undefined;
       for (const p of pods) {
         const ms = msUntilAvailable(p, minReady, now);
@@ -238,11 +270,12 @@ export class ReplicaSetController extends QueueController {
     }
   }
 
-  private async manageReplicas(rs: KObject, pods: KObject[]): Promise<void> {
+  /** Creates or deletes pods toward spec.replicas: it has `active` pods, which `pods` lists for a scale-down. */
+  private async manageReplicas(rs: KObject, active: number, pods: () => KObject[]): Promise<void> {
     const key = objectKey(rs);
     const spec = specOf(rs);
     const want = spec.replicas ?? 1;
-    const diff = pods.length - want;
+    const diff = active - want;
     const ns = rs.metadata.namespace ?? '';
     if (diff < 0) {
       const n = Math.min(-diff, BURST_REPLICAS);
@@ -264,7 +297,7 @@ export class ReplicaSetController extends QueueController {
     }
     if (diff > 0) {
       const n = Math.min(diff, BURST_REPLICAS);
-      const victims = rankForDeletion(pods, this.relatedPods(rs), this.ctx.clock.now()).slice(0, n);
+      const victims = rankForDeletion(pods(), this.relatedPods(rs), this.ctx.clock.now()).slice(0, n);
       this.expectations.expectDeletions(key, victims.map(objectKey));
       const results = await Promise.allSettled(
         victims.map(async (pod) => {

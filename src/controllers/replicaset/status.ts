@@ -28,27 +28,32 @@ export interface ManageFailure {
   message: string;
 }
 
-export function calculateStatus(o: { rs: KObject; pods: readonly KObject[]; failure: ManageFailure | undefined; now: number }): ReplicaSetStatus {
-  const spec = o.rs.spec as { minReadySeconds?: number; template?: { metadata?: { labels?: Record<string, string> } } };
+export interface ReplicaCounts {
+  replicas: number;
+  fullyLabeled: number;
+  ready: number;
+  available: number;
+}
+
+/** The counts of the pods a sync claimed (pod-tally.ts keeps the same counts from events). */
+export function countPods(rs: KObject, pods: readonly KObject[], now: number): ReplicaCounts {
+  const spec = rs.spec as { minReadySeconds?: number; template?: { metadata?: { labels?: Record<string, string> } } };
   const templateLabels = Object.entries(spec.template?.metadata?.labels ?? {});
   let fully = 0;
   let ready = 0;
   let available = 0;
-  for (const p of o.pods) {
+  for (const p of pods) {
     const labels = p.metadata.labels ?? {};
-    let all = true;
-    for (const [k, v] of templateLabels) {
-      if (labels[k] !== v) {
-        all = false;
-        break;
-      }
-    }
-    if (all) fully++;
+    if (templateLabels.every(([k, v]) => labels[k] === v)) fully++;
     if (isPodReady(p)) {
       ready++;
-      if (isPodAvailable(p, spec.minReadySeconds ?? 0, o.now)) available++;
+      if (isPodAvailable(p, spec.minReadySeconds ?? 0, now)) available++;
     }
   }
+  return { replicas: pods.length, fullyLabeled: fully, ready, available };
+}
+
+export function calculateStatus(o: { rs: KObject; counts: ReplicaCounts; failure: ManageFailure | undefined; now: number }): ReplicaSetStatus {
   const old = (o.rs.status ?? {}) as ReplicaSetStatus;
   let conditions = (old.conditions ?? []).filter((c) => c.type !== 'ReplicaFailure');
   const existing = (old.conditions ?? []).find((c) => c.type === 'ReplicaFailure');
@@ -59,10 +64,10 @@ export function calculateStatus(o: { rs: KObject; pods: readonly KObject[]; fail
     ];
   }
   const status: ReplicaSetStatus = {
-    replicas: o.pods.length,
-    fullyLabeledReplicas: fully,
-    readyReplicas: ready,
-    availableReplicas: available,
+    replicas: o.counts.replicas,
+    fullyLabeledReplicas: o.counts.fullyLabeled,
+    readyReplicas: o.counts.ready,
+    availableReplicas: o.counts.available,
     observedGeneration: o.rs.metadata.generation ?? 0,
   };
   if (conditions.length > 0) status.conditions = conditions;

@@ -56,6 +56,30 @@ test('a simulated node moves its pod through the default profile on the fake clo
     b.clock.advance(1200); // back-off after the first crash: 1 s ± 10 %
     await b.until('restarted', async () => (statusOf(await b.client.get(PODS, 'default', 'p')).containerStatuses?.[0]?.restartCount ?? 0) >= 1);
     await b.client.patch(PODS, 'default', 'p', 'merge', { metadata: { annotations: { 'sim.hale.dev/crash': null } } });
+    b.clock.advance(70_000); // past any back-off: running and ready again
+    await b.until('ready after the crash loop', async () => isReady(await b.client.get(PODS, 'default', 'p')));
+
+    // The node lifecycle controller marks the pod not ready (as when the Lease lapsed): it is reported Ready again.
+    const cur = await b.client.get(PODS, 'default', 'p');
+    const conditions = (statusOf(cur).conditions ?? []).map((c) => (c.type === 'Ready' ? { ...c, status: 'False' } : c));
+    await b.client.update(PODS, { ...cur, status: { ...(cur.status as object), conditions } }, 'status');
+    await b.until('the re-report is armed', async () => !isReady(await b.client.get(PODS, 'default', 'p')) && driver.armedCount === 1);
+    b.clock.advance(10_000); // pod-ready-again: 1 s + up to 9 s of jitter
+    await b.until('Ready again', async () => isReady(await b.client.get(PODS, 'default', 'p')));
+
+    // A pod a readiness gate holds back is planned by the same stage, but its unchanged status is not written.
+    await b.client.create(PODS, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'gated' }, spec: { nodeName: 'sim-0', readinessGates: [{ conditionType: 'example.com/lb' }], containers: [{ name: 'c', image: 'example/app:1' }] } });
+    b.clock.advance(600);
+    await b.until('gated pod running', async () => statusOf(await b.client.get(PODS, 'default', 'gated')).phase === 'Running');
+    const rv = (await b.client.get(PODS, 'default', 'gated')).metadata.resourceVersion;
+    const before = driver.transitions;
+    for (let i = 0; i < 3; i++) {
+      b.clock.advance(10_000);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal((await b.client.get(PODS, 'default', 'gated')).metadata.resourceVersion, rv, 'nothing written for an unchanged status');
+    assert.equal(driver.transitions, before);
+    await b.client.delete(PODS, 'default', 'gated', { gracePeriodSeconds: 0 });
 
     node.stopHeartbeat();
     driver.reconsiderNode('sim-0');

@@ -49,8 +49,14 @@ export function simNodeIp(i: number): string {
 /** The identity a sim without nodes of its own reads the API as. */
 export const SIM_READER = 'hale-sim-reader';
 
-/** connections for the nodes' Lease renewals and status reports: 5,000 nodes renew 500 times a second */
-const HEARTBEAT_SOCKETS = 32;
+/**
+ * connections for the nodes' Lease renewals and status reports: 5,000 nodes
+ * renew 500 times a second, each waiting for its answer. With 32, a server
+ * answering in 300 ms (a busy 150,000-pod control plane) could take only
+ * ~100 a second: renewals fell 30 s behind and healthy nodes went NotReady
+ * (758 times in one run). Real kubelets each have their own connection.
+ */
+const HEARTBEAT_SOCKETS = 256;
 
 /** The InternalIP of a node known by name only (`--names`, added nodes): the upper half of the range, by a hash of the name. */
 export function simNodeIpByName(name: string): string {

@@ -71,7 +71,7 @@ test('the default profile is found beside package.json and loads', async () => {
   assert.equal(p.name, 'default');
   assert.deepEqual(
     p.stages.map((s) => s.name),
-    ['pod-delete', 'pod-crash-injected', 'pod-crash-random', 'pod-restart', 'pod-complete', 'pod-ready'],
+    ['pod-delete', 'pod-crash-injected', 'pod-crash-random', 'pod-restart', 'pod-complete', 'pod-ready', 'pod-ready-again'],
   );
 });
 
