@@ -4,6 +4,7 @@
 // process and removes what the test created.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -14,6 +15,8 @@ import { runKubectl, type KubectlResult } from './kubectl.js';
 const here = dirname(fileURLToPath(import.meta.url));
 /** dist/src/cli/main.js, from dist/test/support */
 export const HALE_BIN = resolve(here, '../../src/cli/main.js');
+/** The node flags of the `hale` command's first line (`#!/usr/bin/env -S node …`): spawned with process.execPath, hale runs as `npx hale` runs it. */
+export const HALE_NODE_FLAGS: readonly string[] = (readFileSync(HALE_BIN, 'utf8').split('\n', 1)[0] ?? '').replace(/^#!.*?\bnode\b/, '').trim().split(/\s+/).filter((f) => f.startsWith('--'));
 
 export interface HaleProcess {
   dataDir: string;
@@ -38,7 +41,7 @@ export interface StartOptions {
 export async function startHale(opts: StartOptions = {}): Promise<HaleProcess> {
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'hale-e2e-')));
   const cacheDir = await mkdtemp(join(tmpdir(), 'hale-kubecache-'));
-  const proc = spawn(process.execPath, [HALE_BIN, opts.command ?? 'server', '--data-dir', dataDir, '--listen', '127.0.0.1:0', ...(opts.args ?? [])], {
+  const proc = spawn(process.execPath, [...HALE_NODE_FLAGS, HALE_BIN, opts.command ?? 'server', '--data-dir', dataDir, '--listen', '127.0.0.1:0', ...(opts.args ?? [])], {
     env: { ...process.env, HALE_LOG_LEVEL: 'warn', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { HALE_BIN } from './hale-process.js';
+import { HALE_BIN, HALE_NODE_FLAGS } from './hale-process.js';
 
 export interface SimProcess {
   proc: ChildProcess;
@@ -17,7 +17,7 @@ export interface SimProcess {
 export async function startSim(o: { url: string; dataDir: string; nodes: number; prefix: string; firstIndex?: number; args?: string[] }): Promise<SimProcess> {
   const token = (await readFile(join(o.dataDir, 'node-token'), 'utf8')).trim();
   const args = [HALE_BIN, 'sim', '--server', o.url, '--token', token, '--nodes', String(o.nodes), '--prefix', o.prefix, '--first-index', String(o.firstIndex ?? 0), ...(o.args ?? [])];
-  const proc = spawn(process.execPath, ['--max-old-space-size=8192', ...args], { env: { ...process.env, HALE_LOG_LEVEL: process.env.HALE_LOG_LEVEL ?? 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, ['--max-old-space-size=8192', ...HALE_NODE_FLAGS, ...args], { env: { ...process.env, HALE_LOG_LEVEL: process.env.HALE_LOG_LEVEL ?? 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-16_000)));
   await new Promise<void>((resolveReady, reject) => {
