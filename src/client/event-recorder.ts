@@ -17,6 +17,7 @@ import type { Logger } from '../lib/log/log.js';
 import { ApiError } from '../machinery/errors.js';
 import { EventAggregator } from './event-aggregator.js';
 import { EventSpamFilter, spamKey } from './event-spam-filter.js';
+import { WriteLimit } from '../lib/async/write-limit.js';
 
 export interface EventSource {
   component: string;
@@ -39,13 +40,28 @@ interface Folded {
 }
 
 const MAX_REMEMBERED = 4096;
+/** events of different objects posted at once */
+export const POST_CONCURRENCY = 8;
+/** events waiting or in flight; client-go's maxQueuedEvents */
+export const MAX_QUEUED = 1000;
+/** at most one warning about dropped or failed events per this many ms */
+const WARN_EVERY_MS = 10_000;
 
 export class EventRecorder {
   private readonly opts: EventRecorderOptions;
   private readonly seen = new Map<string, Folded>();
   private readonly aggregator: EventAggregator;
   private readonly spam: EventSpamFilter;
-  private chain: Promise<void> = Promise.resolve();
+  /** the last event queued for each object (its next one waits for it) */
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly limit = new WriteLimit(POST_CONCURRENCY);
+  private queued = 0;
+  private idleWaiters: (() => void)[] = [];
+  /** makes every event's name unique, also for events created in the same millisecond */
+  private sequence = 0;
+  private dropped = 0;
+  private failed = 0;
+  private lastWarned = -Infinity;
 
   constructor(opts: EventRecorderOptions) {
     this.opts = opts;
@@ -55,14 +71,41 @@ export class EventRecorder {
 
   /** `fieldPath` names a container: `spec.containers{name}` / `spec.initContainers{name}`. */
   record(obj: KObject, type: EventType, reason: string, message: string, fieldPath?: string): void {
-    this.chain = this.chain.then(() => this.post(obj, type, reason, message, fieldPath)).catch((err: unknown) => {
-      this.opts.log.warn({ err: String(err), reason, object: obj.metadata.name }, 'event not recorded');
-    });
+    if (this.queued >= MAX_QUEUED) {
+      this.dropped++;
+      this.warnNow();
+      return;
+    }
+    this.queued++;
+    const key = obj.metadata.uid || `${obj.kind}/${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
+    const next: Promise<void> = (this.chains.get(key) ?? Promise.resolve())
+      .then(() => this.limit.run(() => this.post(obj, type, reason, message, fieldPath)))
+      .catch((err: unknown) => {
+        this.failed++;
+        this.warnNow(String(err), reason, obj.metadata.name);
+      })
+      .finally(() => {
+        if (this.chains.get(key) === next) this.chains.delete(key);
+        if (--this.queued === 0) for (const w of this.idleWaiters.splice(0)) w();
+      });
+    this.chains.set(key, next);
   }
 
   /** Resolves when every event recorded so far was posted (or failed). */
   flush(): Promise<void> {
-    return this.chain;
+    if (this.queued === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Logs dropped and failed events, at most once per WARN_EVERY_MS, with how many since the last warning. */
+  private warnNow(err?: string, reason?: string, object?: string): void {
+    const now = this.opts.clock.monotonic();
+    if (now - this.lastWarned < WARN_EVERY_MS) return;
+    this.lastWarned = now;
+    const fields = { dropped: this.dropped, failed: this.failed, component: this.opts.source.component, ...(err ? { err, reason, object } : {}) };
+    this.dropped = 0;
+    this.failed = 0;
+    this.opts.log.warn(fields, err ? 'event not recorded' : `events dropped: more than ${MAX_QUEUED} waiting`);
   }
 
   private async post(obj: KObject, type: EventType, reason: string, message: string, fieldPath?: string): Promise<void> {
@@ -98,7 +141,7 @@ export class EventRecorder {
       resourceVersion: obj.metadata.resourceVersion,
     };
     if (fieldPath) involved.fieldPath = fieldPath;
-    const name = `${obj.metadata.name}.${(BigInt(this.opts.clock.now()) * 1_000_000n + BigInt(this.seen.size)).toString(16)}`;
+    const name = `${obj.metadata.name}.${(BigInt(this.opts.clock.now()) * 1_000_000n + BigInt(this.sequence++ % 1_000_000)).toString(16)}`;
     const ev: KObject = {
       apiVersion: 'v1',
       kind: 'Event',

@@ -13,7 +13,7 @@ import { defaultProfileDir, loadProfile } from '../lifecycle/index.js';
 import { BY_NODE, PodDriver } from './pod-driver.js';
 import { SimNode } from './sim-node.js';
 import { resolveSimOptions } from './sim-options.js';
-import { WriteLimit } from './write-limit.js';
+import { WriteLimit } from '../../lib/async/write-limit.js';
 
 interface Status {
   phase?: string;

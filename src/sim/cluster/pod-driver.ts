@@ -20,7 +20,7 @@ import type { Logger } from '../../lib/log/log.js';
 import { ApiError } from '../../machinery/errors.js';
 import { applyStage, plan, type Profile, type Stage } from '../lifecycle/index.js';
 import type { SimNode } from './sim-node.js';
-import type { WriteLimit } from './write-limit.js';
+import type { WriteLimit } from '../../lib/async/write-limit.js';
 
 export const BY_NODE = 'node';
 

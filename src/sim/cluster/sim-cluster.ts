@@ -35,7 +35,7 @@ import { formatIpv4 as formatIp } from '../../agent/runtime/process/network/cidr
 import { SimNode } from './sim-node.js';
 import { resolveSimOptions, templateFromRequest, type ResolvedNodeTemplate, type ResolvedSimOptions, type SimOptions, type SimTaint } from './sim-options.js';
 import type { JoinCredentials } from '../../agent/join/join.js';
-import { WriteLimit } from './write-limit.js';
+import { WriteLimit } from '../../lib/async/write-limit.js';
 
 export const ANNOTATION_HEARTBEAT = 'sim.hale.dev/heartbeat';
 export const ANNOTATION_CRASH = 'sim.hale.dev/crash';

@@ -1,7 +1,8 @@
 // A counting semaphore for API writes: the sim holds thousands of nodes in one
 // process, and firing every due pod transition at once would open as many
-// requests as there are pods. At most `max` run at a time; the rest wait in
-// arrival order.
+// requests as there are pods; an event recorder posts several events at a
+// time, not thousands. At most `max` run at a time; the rest wait in arrival
+// order.
 
 export class WriteLimit {
   private active = 0;
