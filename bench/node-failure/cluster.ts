@@ -11,14 +11,13 @@ import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_proces
 import { createWriteStream, readFileSync } from 'node:fs';
 import { copyFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { wallMs } from '../support/time.js';
+import { HALE_BIN, HALE_NODE_FLAGS } from '../../test/support/hale-process.js';
 
 const run = promisify(execFile);
-const HALE_BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../src/cli/main.js');
 
 export interface NodeFailureCluster {
   kubeconfig: string;
@@ -42,7 +41,7 @@ export async function startNodeFailureCluster(o: { bridge: string; second: numbe
   const dataDir = await mkdtemp(join(tmpdir(), 'hale-bench-nf-'));
   const logFile = join(tmpdir(), `hale-bench-node-failure-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
   const log = createWriteStream(logFile);
-  const args = [HALE_BIN, 'up', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--bridge', o.bridge, '--cluster-cidr', `10.${o.second}.0.0/16`, '--service-cidr', `10.${o.second + 1}.0.0/16`, '--node-cidr', `10.${o.second + 2}.0.0/24`, '--node-name', o.nodeName, '--nodes', String(o.nodes)];
+  const args = [...HALE_NODE_FLAGS, HALE_BIN, 'up', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--bridge', o.bridge, '--cluster-cidr', `10.${o.second}.0.0/16`, '--service-cidr', `10.${o.second + 1}.0.0/16`, '--node-cidr', `10.${o.second + 2}.0.0/24`, '--node-name', o.nodeName, '--nodes', String(o.nodes)];
   const proc: ChildProcess = spawn(process.execPath, args, { env: { ...process.env, HALE_LOG_LEVEL: process.env.HALE_LOG_LEVEL ?? 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
   proc.stderr!.pipe(log);
   let stopped = false;

@@ -6,11 +6,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { HALE_BIN, HALE_NODE_FLAGS } from '../../test/support/hale-process.js';
 
-const HALE_BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../src/cli/main.js');
 
 export interface BenchCluster {
   kubeconfig: string;
@@ -20,7 +19,7 @@ export interface BenchCluster {
 
 export async function startBenchCluster(o: { bridge: string; second: number; nodeName: string; hostMode?: boolean }): Promise<BenchCluster> {
   const dataDir = await mkdtemp(join(tmpdir(), 'hale-bench-'));
-  const args = [HALE_BIN, 'up', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--bridge', o.bridge, '--cluster-cidr', `10.${o.second}.0.0/16`, '--service-cidr', `10.${o.second + 1}.0.0/16`, '--node-cidr', `10.${o.second + 2}.0.0/24`, '--node-name', o.nodeName, ...(o.hostMode ? ['--host-mode'] : [])];
+  const args = [...HALE_NODE_FLAGS, HALE_BIN, 'up', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--bridge', o.bridge, '--cluster-cidr', `10.${o.second}.0.0/16`, '--service-cidr', `10.${o.second + 1}.0.0/16`, '--node-cidr', `10.${o.second + 2}.0.0/24`, '--node-name', o.nodeName, ...(o.hostMode ? ['--host-mode'] : [])];
   const proc: ChildProcess = spawn(process.execPath, args, { env: { ...process.env, HALE_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-16_000)));

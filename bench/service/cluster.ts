@@ -11,11 +11,10 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { HALE_BIN, HALE_NODE_FLAGS } from '../../test/support/hale-process.js';
 
-const HALE_BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../src/cli/main.js');
 
 export interface ServiceCluster {
   kubeconfig: string;
@@ -29,7 +28,7 @@ export async function startServiceCluster(o: { bridge: string; second: number; n
   const dataDir = await mkdtemp(join(tmpdir(), 'hale-bench-svc-'));
   const logFile = join(tmpdir(), `hale-bench-service-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
   const log = createWriteStream(logFile);
-  const args = [HALE_BIN, 'up', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--bridge', o.bridge, '--cluster-cidr', `10.${o.second}.0.0/16`, '--service-cidr', `10.${o.second + 1}.0.0/16`, '--node-cidr', `10.${o.second + 2}.0.0/24`, '--node-name', o.nodeName];
+  const args = [...HALE_NODE_FLAGS, HALE_BIN, 'up', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--bridge', o.bridge, '--cluster-cidr', `10.${o.second}.0.0/16`, '--service-cidr', `10.${o.second + 1}.0.0/16`, '--node-cidr', `10.${o.second + 2}.0.0/24`, '--node-name', o.nodeName];
   const proc: ChildProcess = spawn(process.execPath, args, { env: { ...process.env, HALE_LOG_LEVEL: process.env.HALE_LOG_LEVEL ?? 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
   proc.stderr!.pipe(log);
   let stopped = false;

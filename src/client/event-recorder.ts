@@ -56,7 +56,6 @@ export class EventRecorder {
   private readonly chains = new Map<string, Promise<void>>();
   private readonly limit = new WriteLimit(POST_CONCURRENCY);
   private queued = 0;
-  private idleWaiters: (() => void)[] = [];
   /** makes every event's name unique, also for events created in the same millisecond */
   private sequence = 0;
   private dropped = 0;
@@ -86,15 +85,15 @@ export class EventRecorder {
       })
       .finally(() => {
         if (this.chains.get(key) === next) this.chains.delete(key);
-        if (--this.queued === 0) for (const w of this.idleWaiters.splice(0)) w();
+        this.queued--;
       });
     this.chains.set(key, next);
   }
 
-  /** Resolves when every event recorded so far was posted (or failed). */
-  flush(): Promise<void> {
-    if (this.queued === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  /** Resolves when every event recorded so far was posted (or failed); events recorded later are not waited for. */
+  async flush(): Promise<void> {
+    // Each object's last queued event settles after all of its earlier ones, and none rejects.
+    await Promise.all([...this.chains.values()]);
   }
 
   /** Logs dropped and failed events, at most once per WARN_EVERY_MS, with how many since the last warning. */

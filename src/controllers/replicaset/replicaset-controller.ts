@@ -76,11 +76,12 @@ function specOf(rs: KObject): RsSpec {
   return (rs.spec ?? {}) as RsSpec;
 }
 
-/** Only status moved: same generation (spec), labels, annotations, owners, deletion state. */
+/** Only status moved: same object (uid), generation (spec), labels, annotations, owners, deletion state. */
 function statusOnlyChange(rs: KObject, old: KObject): boolean {
   const a = rs.metadata;
   const b = old.metadata;
   return (
+    a.uid === b.uid &&
     a.generation !== undefined &&
     a.generation === b.generation &&
     a.deletionTimestamp === b.deletionTimestamp &&
@@ -110,6 +111,8 @@ export class ReplicaSetController extends QueueController {
     this.rsInformer.on({
       add: (rs) => this.controller.enqueue(objectKey(rs)),
       update: (rs, old) => {
+        // Deleted and created again under the same name while the watch was down (a relist shows it as an update).
+        if (rs.metadata.uid !== old.metadata.uid) this.tallies.forget(old.metadata.uid ?? '');
         // Its own status write changes nothing a sync acts on (and would start the next sync at once).
         if (statusOnlyChange(rs, old)) return;
         this.controller.enqueue(objectKey(rs));
@@ -234,7 +237,8 @@ export class ReplicaSetController extends QueueController {
     const uid = rs.metadata.uid ?? '';
     const ownPods = (): KObject[] => this.podInformer.byIndex(BY_CONTROLLER, uid).filter(isPodActive);
     const shape: TallyShape = { selector, templateLabels: spec.template?.metadata?.labels ?? {} };
-    const tally = this.tallies.counts(uid, shape, JSON.stringify([spec.selector, shape.templateLabels]), () => this.podInformer.byIndex(BY_CONTROLLER, uid));
+    // A copy: the tally moves with pod events while this sync awaits its writes; the status reports what the sync saw.
+    const tally = { ...this.tallies.counts(uid, shape, JSON.stringify([spec.selector, shape.templateLabels]), () => this.podInformer.byIndex(BY_CONTROLLER, uid)) };
     const orphans = this.podInformer.byIndex(BY_ORPHAN_NAMESPACE, rs.metadata.namespace ?? '').filter((p) => isPodActive(p) && selector.matches(p.metadata.labels ?? {}));
     // The tally is the claim's answer when there is nothing to adopt or release; availability needs each pod's time.
     const counted = orphans.length === 0 && tally.mismatched === 0 && minReady === 0;
@@ -253,7 +257,7 @@ export class ReplicaSetController extends QueueController {
     }
     const now = this.ctx.clock.now();
     const counts: ReplicaCounts = pods ? countPods(rs, pods, now) : { replicas: tally.replicas, fullyLabeled: tally.fullyLabeled, ready: tally.ready, available: tally.ready };
-    this.syncSize.set(key, counts.replicas);
+    if (this.rsInformer.get(key)) this.syncSize.set(key, counts.replicas);
     const status = calculateStatus({ rs, counts, failure, now });
     if (!sameStatus(status, (rs.status ?? { replicas: 0 }) as never)) {
       await this.ctx.client.update(REPLICASETS, { ...rs, status }, 'status');

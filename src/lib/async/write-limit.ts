@@ -13,13 +13,17 @@ export class WriteLimit {
   }
 
   async run<T>(fn: () => Promise<T>): Promise<T> {
+    // A waiter is handed the finishing run's slot (active stays as it is), so
+    // a newcomer arriving between the hand-over and the waiter's wake-up
+    // cannot take it too.
     if (this.active >= this.max) await new Promise<void>((r) => this.waiting.push(r));
-    this.active++;
+    else this.active++;
     try {
       return await fn();
     } finally {
-      this.active--;
-      this.waiting.shift()?.();
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
     }
   }
 
