@@ -40,6 +40,12 @@ interface Folded {
 }
 
 const MAX_REMEMBERED = 4096;
+/**
+ * An event's name is `<object>.<hex of ms × 10⁶ + sequence>`: one sequence
+ * for every recorder of the process (two recorders naming the same object in
+ * the same millisecond must not collide), started at random (nor two processes).
+ */
+let sequence = Math.floor(Math.random() * 1_000_000);
 /** events of different objects posted at once */
 export const POST_CONCURRENCY = 8;
 /** events waiting or in flight; client-go's maxQueuedEvents */
@@ -56,8 +62,6 @@ export class EventRecorder {
   private readonly chains = new Map<string, Promise<void>>();
   private readonly limit = new WriteLimit(POST_CONCURRENCY);
   private queued = 0;
-  /** makes every event's name unique, also for events created in the same millisecond */
-  private sequence = 0;
   private dropped = 0;
   private failed = 0;
   private lastWarned = -Infinity;
@@ -94,6 +98,12 @@ export class EventRecorder {
   async flush(): Promise<void> {
     // Each object's last queued event settles after all of its earlier ones, and none rejects.
     await Promise.all([...this.chains.values()]);
+    // Drops and failures the rate limit kept quiet are told now (a flush comes at shutdown, too).
+    if (this.dropped + this.failed > 0) {
+      this.opts.log.warn({ dropped: this.dropped, failed: this.failed, component: this.opts.source.component }, 'events not recorded since the last warning');
+      this.dropped = 0;
+      this.failed = 0;
+    }
   }
 
   /** Logs dropped and failed events, at most once per WARN_EVERY_MS, with how many since the last warning. */
@@ -140,7 +150,7 @@ export class EventRecorder {
       resourceVersion: obj.metadata.resourceVersion,
     };
     if (fieldPath) involved.fieldPath = fieldPath;
-    const name = `${obj.metadata.name}.${(BigInt(this.opts.clock.now()) * 1_000_000n + BigInt(this.sequence++ % 1_000_000)).toString(16)}`;
+    const name = `${obj.metadata.name}.${(BigInt(this.opts.clock.now()) * 1_000_000n + BigInt(sequence++ % 1_000_000)).toString(16)}`;
     const ev: KObject = {
       apiVersion: 'v1',
       kind: 'Event',
