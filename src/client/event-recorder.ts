@@ -99,11 +99,7 @@ export class EventRecorder {
     // Each object's last queued event settles after all of its earlier ones, and none rejects.
     await Promise.all([...this.chains.values()]);
     // Drops and failures the rate limit kept quiet are told now (a flush comes at shutdown, too).
-    if (this.dropped + this.failed > 0) {
-      this.opts.log.warn({ dropped: this.dropped, failed: this.failed, component: this.opts.source.component }, 'events not recorded since the last warning');
-      this.dropped = 0;
-      this.failed = 0;
-    }
+    if (this.dropped + this.failed > 0) this.tell('events not recorded since the last warning');
   }
 
   /** Logs dropped and failed events, at most once per WARN_EVERY_MS, with how many since the last warning. */
@@ -111,10 +107,14 @@ export class EventRecorder {
     const now = this.opts.clock.monotonic();
     if (now - this.lastWarned < WARN_EVERY_MS) return;
     this.lastWarned = now;
-    const fields = { dropped: this.dropped, failed: this.failed, component: this.opts.source.component, ...(err ? { err, reason, object } : {}) };
+    this.tell(err ? 'event not recorded' : `events dropped: more than ${MAX_QUEUED} waiting`, err ? { err, reason, object } : {});
+  }
+
+  /** Logs the drops and failures counted so far (and `extra`), and starts counting afresh. */
+  private tell(msg: string, extra: Record<string, unknown> = {}): void {
+    this.opts.log.warn({ dropped: this.dropped, failed: this.failed, component: this.opts.source.component, ...extra }, msg);
     this.dropped = 0;
     this.failed = 0;
-    this.opts.log.warn(fields, err ? 'event not recorded' : `events dropped: more than ${MAX_QUEUED} waiting`);
   }
 
   private async post(obj: KObject, type: EventType, reason: string, message: string, fieldPath?: string): Promise<void> {

@@ -6,7 +6,8 @@
 // carries the pod's uid as precondition, so a pod changed or replaced meanwhile
 // is never written from stale state: its next watch event plans afresh.
 //
-// A planned status equal to the pod's is not written (nothing changes).
+// A planned status equal to the pod's (as the API server's Go types see it:
+// an absent field equals its zero value) is not written: nothing changes.
 //
 // Pods of a node whose heartbeat is stopped are left alone (a dead kubelet
 // writes nothing) and planned again when it resumes.
@@ -17,6 +18,7 @@ import { objectKey } from '../../client/informer.js';
 import { PODS } from '../../client/resources.js';
 import type { Clock, TimerHandle } from '../../lib/clock/clock.js';
 import type { Logger } from '../../lib/log/log.js';
+import { semanticEqual } from '../../api/validation/json-read.js';
 import { ApiError } from '../../machinery/errors.js';
 import { applyStage, plan, type Profile, type Stage } from '../lifecycle/index.js';
 import type { SimNode } from './sim-node.js';
@@ -48,19 +50,6 @@ function nodeOf(pod: KObject): string {
 function podIpOf(pod: KObject): string | undefined {
   const ip = (pod.status as { podIP?: unknown } | undefined)?.podIP;
   return typeof ip === 'string' && ip ? ip : undefined;
-}
-
-const absent = (x: unknown): boolean => x === null || x === undefined || (Array.isArray(x) && x.length === 0);
-
-/** Equal as the API server stores them: nulls and empty lists count as absent (it drops them). */
-export function sameAsStored(a: unknown, b: unknown): boolean {
-  if (absent(a) || absent(b)) return absent(a) && absent(b);
-  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameAsStored(x, b[i]));
-  if (typeof a !== 'object' || typeof b !== 'object') return a === b;
-  const x = a as Record<string, unknown>;
-  const y = b as Record<string, unknown>;
-  for (const k of new Set([...Object.keys(x), ...Object.keys(y)])) if (!sameAsStored(x[k], y[k])) return false;
-  return true;
 }
 
 function isStatusError(err: unknown, ...codes: number[]): boolean {
@@ -148,7 +137,7 @@ export class PodDriver {
     }
     const outcome = applyStage(pod, stage, { nowIso: new Date(this.d.clock.now()).toISOString().replace(/\.\d+Z$/, 'Z'), nodeName: node.name, podIP: podIP ?? '', hostIP: node.ip });
     // A kubelet writes a status only when it changes (a re-report of a pod a readiness gate holds back changes nothing).
-    if (!outcome.delete && outcome.status && sameAsStored(outcome.status, pod.status)) {
+    if (!outcome.delete && outcome.status && semanticEqual(outcome.status, pod.status)) {
       if (allocated) node.ips?.release(uid, podIP);
       return;
     }
