@@ -1,6 +1,6 @@
 // The control plane `hale server` and `hale up` run: the API server plus the
 // components that act on the cluster from inside it — node IPAM (pod CIDRs),
-// the scheduler, the workload controllers (controller-manager.ts, on the
+// the scheduler (in its own thread: scheduler-thread.ts), the workload controllers (controller-manager.ts, on the
 // in-process client) — and the pods/log proxy to node agents.
 //
 // Everything here talks to the API through the in-process LocalClient: the
@@ -17,8 +17,7 @@ import { parseJoinToken } from '../apiserver/auth/tokens.js';
 import { NodeIpamController } from '../controllers/node-ipam/node-ipam-controller.js';
 import { logProxy } from './log-proxy.js';
 import { schedulingAdmission } from './scheduling-admission.js';
-import { Scheduler } from '../scheduler/loop/scheduler.js';
-import { EventRecorder } from '../client/event-recorder.js';
+import { SchedulerThread } from './scheduler-thread.js';
 import { realClock } from '../lib/clock/clock.js';
 import { timedStep } from '../lib/log/timed-step.js';
 import { startControllerManager, type ControllerSettings } from './controller-manager.js';
@@ -95,13 +94,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
   secret = parseJoinToken(nodeToken)?.secret ?? '';
   const clusterCidr = opts.clusterCidr ?? DEFAULT_CLUSTER_CIDR;
   const ipam = new NodeIpamController({ client: new LocalClient(api.registry, { user: 'system:serviceaccount:kube-system:node-ipam-controller' }), log: opts.logger, clusterCidr });
-  const client = new LocalClient(api.registry, { user: 'system:kube-scheduler' });
   ipam.start();
-  const scheduler = new Scheduler({
-    client,
-    log: opts.logger,
-    recorder: new EventRecorder({ client, source: { component: 'default-scheduler' }, clock: opts.clock ?? realClock, log: opts.logger }),
-  });
+  const scheduler = new SchedulerThread({ client: new LocalClient(api.registry, { user: 'system:kube-scheduler' }), log: opts.logger });
   scheduler.start();
   const providers: ProviderContext = { server: api.url, token: nodeToken, dataDir: opts.dataDir, log: opts.logger.child({ component: 'node-provider' }), ...(opts.simLease ? { simLease: opts.simLease } : {}) };
   const controllers = await startControllerManager({
@@ -121,7 +115,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
       // Each step's time is logged (timedStep): a stop that runs into the hard-exit timer shows where it stalled.
       kubernetesService.stop();
       ipam.stop();
-      scheduler.stop();
+      await timedStep(opts.logger, 'scheduler', () => scheduler.stop());
       await timedStep(opts.logger, 'controllers', () => controllers.stop());
       await running.stop();
     },

@@ -58,12 +58,13 @@ export function sendList(res: ServerResponse, r: ResourceInfo, page: ListPage, t
   if (page.continueToken) meta.continue = page.continueToken;
   if (page.remainingItemCount !== undefined) meta.remainingItemCount = page.remainingItemCount;
   const apiVersion = groupVersion(r);
-  const items = page.entries.map((e) => itemJson(r, apiVersion, e)).join(',');
+  const items = page.entries.map((e) => servedJson(r, e, apiVersion)).join(',');
   const head = `{"kind":"${r.listKind}","apiVersion":"${apiVersion}","metadata":${JSON.stringify(meta)},"items":[`;
   sendJson(res, 200, head + items + ']}');
 }
 
-function itemJson(r: ResourceInfo, apiVersion: string, e: CacheEntry): string {
+/** A cached object as JSON of the version `r` serves: the cache's shared text when it is stored in that version. */
+export function servedJson(r: ResourceInfo, e: CacheEntry, apiVersion = groupVersion(r)): string {
   if (e.obj.apiVersion === apiVersion && e.obj.kind === r.kind) return entryJson(e);
   return JSON.stringify(typed(r, e.obj));
 }

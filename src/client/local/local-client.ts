@@ -16,7 +16,7 @@ import { listObjects } from '../../apiserver/registry/list.js';
 import { systemContext, type RequestContext } from '../../apiserver/registry/context.js';
 import type { Registry } from '../../apiserver/registry/registry.js';
 import { buildFilter } from '../../apiserver/selection.js';
-import { typed } from '../../apiserver/handlers/render.js';
+import { servedJson, typed } from '../../apiserver/handlers/render.js';
 import { successStatus } from '../../apiserver/respond.js';
 import { bindPod } from '../../apiserver/subresources/binding.js';
 import { evictPod } from '../../apiserver/subresources/eviction.js';
@@ -70,23 +70,45 @@ export class LocalClient implements ApiClient {
   }
 
   async list(r: ResourceInfo, opts: ListOptions = {}): Promise<ListResult> {
-    const page = await listObjects({
+    const page = await this.listPage(r, opts);
+    return { items: page.entries.map((e) => deepCopy(typed(r, e.obj))), resourceVersion: page.resourceVersion };
+  }
+
+  private listPage(r: ResourceInfo, opts: ListOptions): ReturnType<typeof listObjects> {
+    return listObjects({
       store: this.registry.store,
       cache: this.registry.cache,
       resource: r,
       req: { namespace: this.ns(r, opts.namespace ?? ''), filter: buildFilter(r, query(opts)), limit: 0, continueToken: '', resourceVersion: '', resourceVersionMatch: '' },
     });
-    return { items: page.entries.map((e) => deepCopy(typed(r, e.obj))), resourceVersion: page.resourceVersion };
   }
 
   watch(r: ResourceInfo, opts: WatchOptions, onEvent: (e: WatchEvent) => void, signal: AbortSignal): Promise<void> {
+    // The watch cache's objects are frozen and shared: no copy per watcher and event (informers never change them).
+    return this.watchEntries(r, opts, (type, e) => onEvent({ type, object: typed(r, e.obj) }), signal);
+  }
+
+  /**
+   * As `list`, with each item as the JSON text the HTTP list would serve
+   * (the cache's shared text where it has one): for a client in another
+   * thread, which parses it there.
+   */
+  async listText(r: ResourceInfo, opts: ListOptions = {}): Promise<{ items: string[]; resourceVersion: string }> {
+    const page = await this.listPage(r, opts);
+    return { items: page.entries.map((e) => servedJson(r, e)), resourceVersion: page.resourceVersion };
+  }
+
+  /** As `watch`, with each object as JSON text (see listText). */
+  watchText(r: ResourceInfo, opts: WatchOptions, onEvent: (type: WatchEvent['type'], json: string) => void, signal: AbortSignal): Promise<void> {
+    return this.watchEntries(r, opts, (type, e) => onEvent(type, servedJson(r, e)), signal);
+  }
+
+  private watchEntries(r: ResourceInfo, opts: WatchOptions, deliver: (type: WatchEvent['type'], e: CacheEntry) => void, signal: AbortSignal): Promise<void> {
     const cache = this.registry.cache;
     const rc = cache.resource(storageResource(r));
     const filter = buildFilter(r, query(opts));
     const prefix = collectionPrefix(r, this.ns(r, opts.namespace ?? ''));
     const matches = (e: CacheEntry | undefined): boolean => !!e && e.key.startsWith(prefix) && filter(e.obj);
-    // The watch cache's objects are frozen and shared: no copy per watcher and event (informers never change them).
-    const deliver = (type: WatchEvent['type'], e: CacheEntry): void => onEvent({ type, object: typed(r, e.obj) });
     const rvText = opts.resourceVersion;
     if (rvText !== '' && !/^\d+$/.test(rvText)) return Promise.reject(badRequest(`invalid resource version: ${JSON.stringify(rvText)}`));
     const startRv = rvText === '' || rvText === '0' ? undefined : Number(rvText);
