@@ -98,8 +98,19 @@ export async function serveWatch(opts: ServeWatchOptions): Promise<void> {
     if (servedAsStored(e.obj)) return `{"type":"${type}","object":${entryJson(e)}}\n`;
     return JSON.stringify({ type, object: typed(w.resource, e.obj) }) + '\n';
   };
+  // The events of one turn (a committed batch fans out synchronously) leave in one socket write and TLS record run.
+  let corked = false;
+  const uncork = (): void => {
+    corked = false;
+    res.uncork();
+  };
   const write = (text: string): void => {
     if (closed) return;
+    if (!corked) {
+      corked = true;
+      res.cork();
+      process.nextTick(uncork);
+    }
     res.write(text);
     if (res.writableLength > MAX_BUFFERED_BYTES) finish();
   };

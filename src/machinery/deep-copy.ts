@@ -16,7 +16,8 @@ function copy(v: unknown): unknown {
     return out;
   }
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v)) {
+  // for…in: JSON objects inherit nothing enumerable, and it allocates no key array.
+  for (const k in v) {
     const x = copy((v as Record<string, unknown>)[k]);
     if (k === '__proto__') Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
     else out[k] = x;

@@ -21,8 +21,39 @@ function daysIn(month: number, year: number): number {
   return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
+const digitAt = (s: string, i: number): number => s.charCodeAt(i) - 48;
+const twoDigits = (s: string, i: number): number => {
+  const a = digitAt(s, i);
+  const b = digitAt(s, i + 1);
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+};
+
+/**
+ * The form every API object carries (`2006-01-02T15:04:05Z`, MicroTime with
+ * `.000000`), checked without allocating: true only when it is valid. Any
+ * other form — or an invalid value — goes through the full parse.
+ */
+function canonicalValid(v: string, micro: boolean): boolean {
+  const len = micro ? 27 : 20;
+  if (v.length !== len || v[len - 1] !== 'Z' || v[4] !== '-' || v[7] !== '-' || v[10] !== 'T' || v[13] !== ':' || v[16] !== ':') return false;
+  if (micro) {
+    if (v[19] !== '.') return false;
+    for (let i = 20; i < 26; i++) if (!isDigit(v, i)) return false;
+  }
+  const hi = twoDigits(v, 0);
+  const lo = twoDigits(v, 2);
+  const month = twoDigits(v, 5);
+  const day = twoDigits(v, 8);
+  const hour = twoDigits(v, 11);
+  const minute = twoDigits(v, 14);
+  const second = twoDigits(v, 17);
+  if (hi < 0 || lo < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour >= 24 || minute < 0 || minute >= 60 || second < 0 || second >= 60) return false;
+  return day <= daysIn(month, hi * 100 + lo);
+}
+
 /** Go's `*time.ParseError` text for `value`, or undefined if it is a valid timestamp. */
 export function timeParseError(value: string, micro: boolean): string | undefined {
+  if (canonicalValid(value, micro)) return undefined;
   const layout = micro ? RFC3339_MICRO : RFC3339;
   const q = JSON.stringify;
   const cannot = (rest: string, elem: string): string =>

@@ -14,7 +14,8 @@ export function dropNullsAndEmptyLists(v: unknown): void {
   }
   if (typeof v !== 'object' || v === null) return;
   const o = v as Record<string, unknown>;
-  for (const k of Object.keys(o)) {
+  // Deleting the key being visited is safe in for…in, and no key array is allocated.
+  for (const k in o) {
     const x = o[k];
     if (x === null || x === undefined || (Array.isArray(x) && x.length === 0)) delete o[k];
     else dropNullsAndEmptyLists(x);
