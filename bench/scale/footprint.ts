@@ -27,3 +27,13 @@ export function storeMiB(dataDir: string): number {
   const db = `${dataDir}/state.db`;
   return (sizeOf(db) + sizeOf(`${db}-wal`) + sizeOf(`${db}-shm`)) / 2 ** 20;
 }
+
+/** CPU seconds (user + system) a process has used, and of those its main thread's. */
+export function cpuSeconds(pid: number): { process: number; main: number } {
+  const ticks = (path: string): number => {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const f = readFileSync(path, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  };
+  return { process: ticks(`/proc/${pid}/stat`), main: ticks(`/proc/${pid}/task/${pid}/stat`) };
+}

@@ -8,6 +8,7 @@
 
 import { machineLine } from '../support/machine.js';
 import { writeSection } from '../support/results.js';
+import { availableParallelism } from 'node:os';
 import { table } from '../support/stats.js';
 import { runScale, type ScaleStep, type StepResult } from './scenario.js';
 
@@ -44,14 +45,22 @@ async function report(results: StepResult[], planned: ScaleStep[], started: numb
     ['nodes', 'pods', 'stage', 'pods in stage', 'first s', 'last s'],
     results.flatMap((r) => (r.replaceStages ?? []).map((x) => [r.nodes, r.pods, x.stage, x.pods, x.firstS, x.lastS])),
   );
+  const cores = availableParallelism();
+  const cpu = table(
+    ['nodes', 'pods', 'pods/s', 'server main thread', 'server all threads', 'sims', 'client', 'all', 'cores busy', `pods/s at ${cores} cores busy`],
+    results.map((r) => {
+      const all = r.cpu.serverMs + r.cpu.simMs + r.cpu.clientMs;
+      return [r.nodes, r.pods, r.podsPerSecond, r.cpu.serverMainMs, r.cpu.serverMs, r.cpu.simMs, r.cpu.clientMs, all, r.cpu.coresBusy, (cores * 1000) / all];
+    }),
+  );
   const lines = verdicts(results);
   const pending = planned.slice(results.length).map((s) => `${s.nodes} nodes / ${s.pods} pods`);
   if (pending.length) lines.push(`Not reached in this run: ${pending.join(', ')}.`);
-  process.stdout.write(`\n${sizes}\n\n${stages}\n\n${api}\n\n${lines.join('\n')}\n`);
+  process.stdout.write(`\n${sizes}\n\n${cpu}\n\n${stages}\n\n${api}\n\n${lines.join('\n')}\n`);
   const minutes = ((Date.now() - started) / 60_000).toFixed(0);
   await writeSection(
     'scale',
-    `## scale\n\n\`npm run bench:scale\` — ${machineLine()}; ${minutes} min. One \`hale server\` (SQLite) and simulated nodes in \`hale sim\` processes (Lease renewed every 10 s, duration 40 s, as Kubernetes), all on this machine; one Deployment scaled up step by step (pods request 10m CPU / 16Mi); the client (this process) counts pods from one watch. "Ready elsewhere": 10 nodes (the fullest) stop heartbeating; seconds until as many pods as the Deployment wants are Ready on other nodes — the node is declared Unknown after its 40 s lease, its pods evicted 2 s later (hale's default toleration).\n\n${sizes}\n\nWhere "Ready elsewhere" goes, in seconds after the heartbeats stopped (first and last pod of each stage; client receipt times): the lost nodes' pods turn NotReady (node Unknown), are evicted (deletionTimestamp), and their replacements are created, bound and Ready:\n\n${stages}\n\nAPI latency under the nodes' steady heartbeats (4 concurrent clients; list nodes with 2):\n\n${api}\n\n${lines.join('\n\n')}\n`,
+    `## scale\n\n\`npm run bench:scale\` — ${machineLine()}; ${minutes} min. One \`hale server\` (SQLite) and simulated nodes in \`hale sim\` processes (Lease renewed every 10 s, duration 40 s, as Kubernetes), all on this machine; one Deployment scaled up step by step (pods request 10m CPU / 16Mi); the client (this process) counts pods from one watch. "Ready elsewhere": 10 nodes (the fullest) stop heartbeating; seconds until as many pods as the Deployment wants are Ready on other nodes — the node is declared Unknown after its 40 s lease, its pods evicted 2 s later (hale's default toleration).\n\n${sizes}\n\nCPU per new pod (ms, user + system, from the scale-up until all Ready; /proc) by process — what bounds pods/s on this machine once its cores are busy:\n\n${cpu}\n\nWhere "Ready elsewhere" goes, in seconds after the heartbeats stopped (first and last pod of each stage; client receipt times): the lost nodes' pods turn NotReady (node Unknown), are evicted (deletionTimestamp), and their replacements are created, bound and Ready:\n\n${stages}\n\nAPI latency under the nodes' steady heartbeats (4 concurrent clients; list nodes with 2):\n\n${api}\n\n${lines.join('\n\n')}\n`,
   );
 }
 

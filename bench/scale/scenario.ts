@@ -10,7 +10,7 @@ import { startHale, type HaleProcess } from '../../test/support/hale-process.js'
 import { benchClient, type BenchClient } from '../support/client.js';
 import { sleep, wallMs } from '../support/time.js';
 import { measureApi, type LatencyRow } from './api-latency.js';
-import { rssMiB, storeMiB } from './footprint.js';
+import { cpuSeconds, rssMiB, storeMiB } from './footprint.js';
 import { PodCensus } from './pod-census.js';
 import { ReplaceStages, type StageSpan } from './replace-stages.js';
 import { startSim, type SimProcess } from '../../test/support/sim-process.js';
@@ -53,6 +53,23 @@ export interface StepResult {
   replacedPods?: number;
   /** the replacement split into its stages (first and last pod of each) */
   replaceStages?: StageSpan[];
+  /** CPU spent from the scale-up until all Ready, in ms per new pod, by process; coresBusy: all of it / wall time */
+  cpu: CpuPerPod;
+}
+
+export interface CpuPerPod {
+  serverMainMs: number;
+  serverMs: number;
+  simMs: number;
+  clientMs: number;
+  coresBusy: number;
+}
+
+/** CPU seconds so far of the server (main thread and all), the sims and this process. */
+function cpuNow(server: number, sims: number[]): { serverMain: number; server: number; sim: number; client: number } {
+  const s = cpuSeconds(server);
+  const me = process.cpuUsage();
+  return { serverMain: s.main, server: s.process, sim: sims.reduce((a, pid) => a + cpuSeconds(pid).process, 0), client: (me.user + me.system) / 1e6 };
 }
 
 const NAMESPACE = 'scale';
@@ -101,6 +118,7 @@ export async function runScale(o: ScaleOptions): Promise<StepResult[]> {
         nodes = step.nodes;
       }
       const t0 = wallMs();
+      const cpu0 = cpuNow(hale.proc.pid!, sims.map((x) => x.pid));
       if (pods === 0) await must(c, 'POST', `/apis/apps/v1/namespaces/${NAMESPACE}/deployments`, deployment(step.pods), [201]);
       else await must(c, 'PATCH', `/apis/apps/v1/namespaces/${NAMESPACE}/deployments/${DEPLOYMENT}/scale`, { spec: { replicas: step.pods } }, [200]);
       const timeout = Math.max(180_000, step.pods * 20);
@@ -108,9 +126,18 @@ export async function runScale(o: ScaleOptions): Promise<StepResult[]> {
         census.until(() => census.bound >= step.pods, timeout, `${step.pods} pods bound`),
         census.until(() => census.ready >= step.pods, timeout, `${step.pods} pods Ready`),
       ]);
+      const cpu1 = cpuNow(hale.proc.pid!, sims.map((x) => x.pid));
       const added = step.pods - pods;
       pods = step.pods;
       const rolloutSeconds = (tReady - t0) / 1000;
+      const perPod = (k: keyof typeof cpu1): number => ((cpu1[k] - cpu0[k]) * 1000) / added;
+      const cpu: CpuPerPod = {
+        serverMainMs: perPod('serverMain'),
+        serverMs: perPod('server'),
+        simMs: perPod('sim'),
+        clientMs: perPod('client'),
+        coresBusy: (cpu1.server - cpu0.server + cpu1.sim - cpu0.sim + cpu1.client - cpu0.client) / ((wallMs() - t0) / 1000),
+      };
       say(`${nodes} nodes / ${pods} pods: all Ready ${rolloutSeconds.toFixed(1)} s after the scale-up (${(added / rolloutSeconds).toFixed(0)} pods/s)`);
       const result: StepResult = {
         nodes,
@@ -123,6 +150,7 @@ export async function runScale(o: ScaleOptions): Promise<StepResult[]> {
         serverPeakMiB: NaN,
         simRssMiB: NaN,
         storeMiB: NaN,
+        cpu,
       };
       const perNode = census.byNode();
       if (o.latencySeconds > 0) {

@@ -11,6 +11,7 @@ import { sendJson } from '../respond.js';
 import { entryJson, type CacheEntry } from '../watchcache/resource-cache.js';
 import { toServed } from '../../api/conversion/conversion.js';
 import type { ListPage } from '../registry/list.js';
+import { writtenJson } from '../registry/registry.js';
 
 export function includeObjectOf(query: URLSearchParams): IncludeObject {
   const v = query.get('includeObject');
@@ -41,7 +42,7 @@ export function tableOf(r: ResourceInfo, objs: KObject[], opts: { includeObject:
 
 export function sendObject(res: ServerResponse, code: number, r: ResourceInfo, obj: KObject, table: boolean, query: URLSearchParams): void {
   if (table) sendJson(res, code, tableOf(r, [obj], { includeObject: includeObjectOf(query) }));
-  else sendJson(res, code, typed(r, obj));
+  else sendJson(res, code, writtenJson(r, obj) ?? typed(r, obj));
 }
 
 export function sendList(res: ServerResponse, r: ResourceInfo, page: ListPage, table: boolean, query: URLSearchParams): void {

@@ -13,7 +13,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { KObject } from '../../api/object.js';
-import type { ResourceInfo } from '../../api/resources.js';
+import { groupVersion, type ResourceInfo } from '../../api/resources.js';
 import {
   ApiError,
   alreadyExists,
@@ -37,6 +37,7 @@ import { deepEqual } from './compare.js';
 import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER, planDelete, readyToGo, type PropagationPolicy } from './deletion.js';
 import { dropServiceTypeDependentFields } from '../../api/defaults/service.js';
 import { needsConversion, toServed, toStorage } from '../../api/conversion/conversion.js';
+import { spliceResourceVersion } from '../watchcache/stored-json.js';
 import { deepCopy } from '../../machinery/deep-copy.js';
 
 export interface RegistryOptions {
@@ -85,6 +86,21 @@ const MAX_RETRIES = 16;
 
 function q(r: ResourceInfo, name: string): Qualified {
   return { resource: r.plural, group: r.group, name };
+}
+
+/**
+ * The stored text of an object this registry just wrote (kinds stored as
+ * served), by the object it returned: a response serves it with the
+ * revision spliced in instead of serializing the object again. Nothing
+ * changes a written object afterwards but its resourceVersion and type meta.
+ */
+const written = new WeakMap<KObject, { stored: string; rev: number }>();
+
+/** The JSON of `obj` as just written, if this registry wrote it and it is served as stored; else undefined. */
+export function writtenJson(r: ResourceInfo, obj: KObject): string | undefined {
+  const w = written.get(obj);
+  if (!w || obj.apiVersion !== groupVersion(r) || obj.kind !== r.kind || obj.metadata.resourceVersion !== String(w.rev)) return undefined;
+  return spliceResourceVersion(w.stored, obj, w.rev);
 }
 
 function clone<T>(v: T): T {
@@ -231,13 +247,15 @@ export class Registry {
         if (existing) throw alreadyExists(q(r, prepared.metadata.name ?? ''));
         return this.withTypeMeta(r, prepared);
       }
-      const res = await this.store.create(key, this.encode(r, prepared));
+      const stored = this.encode(r, prepared);
+      const res = await this.store.create(key, stored);
       if (!res.ok) {
         await this.abortAdmission(admitted, req);
         if (generated && attempt < 7) continue;
         throw alreadyExists(q(r, prepared.metadata.name ?? ''));
       }
       prepared.metadata.resourceVersion = String(res.revision);
+      if (!needsConversion(r)) written.set(prepared, { stored, rev: res.revision });
       this.gc?.created(r, prepared);
       return this.withTypeMeta(r, prepared);
     }
@@ -333,7 +351,8 @@ export class Registry {
         await this.notifyDeleted(r, next);
         return { obj: next, created: false };
       }
-      const res = await this.store.update(key, this.encode(r, next), rev);
+      const stored = this.encode(r, next);
+      const res = await this.store.update(key, stored, rev);
       if (!res.ok) {
         await this.abortAdmission(admitted, req);
         // From the cache: the store moved on (or deleted it, and a PUT may create it); decide again from the store.
@@ -343,6 +362,7 @@ export class Registry {
         continue;
       }
       next.metadata.resourceVersion = String(res.revision);
+      if (!needsConversion(r)) written.set(next, { stored, rev: res.revision });
       await this.commitAdmission(admitted, req);
       return { obj: next, created: false };
     }
