@@ -38,10 +38,9 @@ import { VolumeBinder } from './volume-binder.js';
 /** Binding cycles running at once before the scheduling loop waits for one to end. */
 const MAX_BINDS_IN_FLIGHT = 64;
 /**
- * The scheduler shares the server's event loop with the API: after this many
- * ms of scheduling it lets pending I/O run (renewals, status writes, watches)
- * before the next pod, so a backlog of thousands of pods never holds
- * requests back for longer than this.
+ * After this many ms of scheduling the loop lets pending I/O run before the
+ * next pod: in its own thread (the server's), the watch events that keep the
+ * snapshot current; on an event loop shared with the API (tests), requests.
  */
 const SLICE_MS = 20;
 
