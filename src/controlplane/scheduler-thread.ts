@@ -6,10 +6,14 @@
 // validation as any request); the watch cache's events cross as the JSON
 // text the cache already holds.
 //
-// A thread that dies (an uncaught error) is logged and started again after
-// `restartMs`, as a crashed kube-scheduler is restarted: the new one lists
-// everything afresh, and a pod the old one was binding is found bound or
-// unbound, never half done (a binding is one write).
+// A thread that dies (an uncaught error) is logged and started again, as a
+// crashed kube-scheduler is restarted: after `restartMs`, doubling for each
+// death that follows soon after a start (up to a minute), so a thread that
+// dies on start costs a list every minute, not every second. The new one
+// lists everything afresh, and a pod the old one was binding is found bound or
+// unbound, never half done (a binding is one write). A thread that stops
+// answering pings for 30 s (stuck in a loop: it would stop scheduling while
+// its unread events pile up) is ended and started again the same way.
 
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { LocalClient } from '../client/local/local-client.js';
@@ -21,6 +25,11 @@ import type { SchedulerWorkerData } from './scheduler-worker.js';
 const WORKER = new URL('./scheduler-worker.js', import.meta.url);
 /** how long a stopping thread may take to write its queued events before it is terminated */
 const STOP_GRACE_MS = 3_000;
+const PING_MS = 5_000;
+const UNRESPONSIVE_MS = 30_000;
+const MAX_RESTART_MS = 60_000;
+/** a thread that ran this long before it died starts the backoff afresh */
+const STABLE_MS = 60_000;
 
 export interface SchedulerThreadOptions {
   client: LocalClient;
@@ -34,8 +43,14 @@ export class SchedulerThread {
   private host: PortHost | undefined;
   private stopping = false;
   private restartTimer: NodeJS.Timeout | undefined;
+  private pingTimer: NodeJS.Timeout | undefined;
+  private lastPong = 0;
+  private startedAt = 0;
+  private restartMs: number;
 
-  constructor(private readonly opts: SchedulerThreadOptions) {}
+  constructor(private readonly opts: SchedulerThreadOptions) {
+    this.restartMs = opts.restartMs ?? 1_000;
+  }
 
   start(): void {
     const { port1, port2 } = new MessageChannel();
@@ -45,25 +60,45 @@ export class SchedulerThread {
     const worker = new Worker(WORKER, { workerData: data, transferList: [port2] });
     this.worker = worker;
     this.host = host;
+    this.startedAt = this.lastPong = Date.now();
+    worker.on('message', (m: unknown) => {
+      if (m === 'pong') this.lastPong = Date.now();
+    });
     worker.on('error', (err) => this.opts.log.error({ err: String(err), stack: err.stack }, 'scheduler thread failed'));
     worker.on('exit', (code) => {
       host.close();
       port1.close();
-      if (this.worker === worker) this.worker = undefined;
+      if (this.worker !== worker) return;
+      this.worker = undefined;
+      clearInterval(this.pingTimer);
       if (this.stopping) return;
-      const restartMs = this.opts.restartMs ?? 1_000;
+      const first = this.opts.restartMs ?? 1_000;
+      if (Date.now() - this.startedAt >= STABLE_MS) this.restartMs = first;
+      const restartMs = this.restartMs;
+      this.restartMs = Math.min(restartMs * 2, MAX_RESTART_MS);
       this.opts.log.warn({ code, restartMs }, 'scheduler thread exited; starting it again');
       this.restartTimer = setTimeout(() => {
         this.restartTimer = undefined;
         if (!this.stopping) this.start();
       }, restartMs);
     });
+    this.pingTimer = setInterval(() => {
+      if (Date.now() - this.lastPong > UNRESPONSIVE_MS) {
+        this.opts.log.error({ silentMs: Date.now() - this.lastPong }, 'scheduler thread unresponsive; ending it');
+        clearInterval(this.pingTimer);
+        void worker.terminate();
+        return;
+      }
+      worker.postMessage('ping');
+    }, PING_MS);
+    this.pingTimer.unref();
   }
 
   /** Stops the scheduler, lets it write its queued events (up to 3 s), and ends the thread. */
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
+    clearInterval(this.pingTimer);
     const worker = this.worker;
     if (!worker) return;
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));

@@ -3,7 +3,8 @@
 // server's thread. Its log lines go to stderr as the server's do, with the
 // server logger's level and bindings.
 //
-// Messages on parentPort: 'stop' → the scheduler stops, its queued events are
+// Messages on parentPort: 'ping' → 'pong' (the server's liveness check);
+// 'stop' → the scheduler stops, its binding cycles end, its queued events are
 // written, then 'stopped' and the thread ends.
 
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
@@ -20,7 +21,8 @@ export interface SchedulerWorkerData {
 }
 
 const data = workerData as SchedulerWorkerData;
-const log = pino({ level: data.log.level }, pino.destination({ dest: 2, sync: false })).child(data.log.bindings);
+// Synchronous: the scheduler logs little, and a line written is never lost when the thread ends or dies.
+const log = pino({ level: data.log.level }, pino.destination({ dest: 2, sync: true })).child(data.log.bindings);
 const client = new PortClient(data.port);
 data.port.on('message', (batch: ToClient[]) => client.receive(batch));
 
@@ -29,16 +31,20 @@ const scheduler = new Scheduler({ client, log, recorder });
 scheduler.start();
 
 parentPort?.on('message', (m: unknown) => {
+  if (m === 'ping') {
+    parentPort?.postMessage('pong');
+    return;
+  }
   if (m !== 'stop') return;
   scheduler.stop();
-  void recorder
-    .flush()
+  // Binding cycles in flight record their Scheduled events when they end: wait for them, then write them.
+  void scheduler
+    .idle()
+    .then(() => recorder.flush())
     .catch(() => undefined)
-    .then(() =>
-      log.flush(() => {
-        parentPort?.postMessage('stopped');
-        // Ends this thread only (process.exit in a worker stops the worker).
-        process.exit(0);
-      }),
-    );
+    .then(() => {
+      parentPort?.postMessage('stopped');
+      // Ends this thread only (process.exit in a worker stops the worker).
+      process.exit(0);
+    });
 });

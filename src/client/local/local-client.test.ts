@@ -92,3 +92,27 @@ test('an informer over the in-process client sees adds, updates, deletes and sel
     await t.close();
   }
 });
+
+test('a watch whose handler throws while catching up ends with the error and never goes live', async () => {
+  const t = await openTestRegistry();
+  try {
+    const c = new LocalClient(t.registry);
+    const first = await c.create(CONFIGMAPS, 'default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } });
+    await c.create(CONFIGMAPS, 'default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b' } });
+    await c.create(CONFIGMAPS, 'default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } });
+    for (const resourceVersion of [first.metadata.resourceVersion!, '']) {
+      let calls = 0;
+      const done = c.watch(CONFIGMAPS, { namespace: 'default', resourceVersion }, () => {
+        calls++;
+        throw new Error('handler broke');
+      }, new AbortController().signal);
+      await assert.rejects(done, /handler broke/);
+      assert.equal(calls, 1, `resourceVersion "${resourceVersion}": the catch-up stopped at the throw`);
+      await c.create(CONFIGMAPS, 'default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `later-${calls}-${resourceVersion || 'list'}` } });
+      await new Promise((r) => setTimeout(r, 20));
+      assert.equal(calls, 1, `resourceVersion "${resourceVersion}": no event after the watch ended`);
+    }
+  } finally {
+    await t.close();
+  }
+});

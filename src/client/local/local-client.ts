@@ -12,6 +12,7 @@ import { groupVersion, type ResourceInfo } from '../../api/resources.js';
 import { ApiError, badRequest, expired, methodNotAllowed, notFound } from '../../machinery/errors.js';
 import { applyPatch } from '../../apiserver/patch/apply-patch.js';
 import { patchSchemaFor } from '../../apiserver/patch/schema.js';
+import { pinnedRvOfPatch } from '../../apiserver/patch/pinned-rv.js';
 import { listObjects } from '../../apiserver/registry/list.js';
 import { systemContext, type RequestContext } from '../../apiserver/registry/context.js';
 import type { Registry } from '../../apiserver/registry/registry.js';
@@ -35,6 +36,12 @@ const CONTENT_TYPES: Record<PatchType, string> = {
 export interface LocalClientOptions {
   /** the user the registry's admission sees, e.g. system:serviceaccount:kube-system:replicaset-controller */
   user?: string;
+}
+
+/** The resourceVersion a patch pins, as the registry takes it (see pinned-rv.ts). */
+function pinned(patch: unknown): { pinnedRv?: string } {
+  const rv = pinnedRvOfPatch(patch);
+  return rv ? { pinnedRv: rv } : {};
 }
 
 function query(opts: ListOptions): URLSearchParams {
@@ -146,9 +153,14 @@ export class LocalClient implements ApiClient {
       const begin = (): void => {
         if (signal.aborted) return;
         if (startRv === undefined) {
-          for (const k of rc.keysWithPrefix(prefix)) {
-            const e = rc.items.get(k)!;
-            if (matches(e)) deliver('ADDED', e);
+          try {
+            for (const k of rc.keysWithPrefix(prefix)) {
+              const e = rc.items.get(k)!;
+              if (matches(e)) deliver('ADDED', e);
+            }
+          } catch (err) {
+            failed = err;
+            finish();
           }
         } else {
           const events = rc.eventsSince(startRv);
@@ -157,8 +169,13 @@ export class LocalClient implements ApiClient {
             reject(expired(`too old resource version: ${startRv} (${rc.windowStart})`));
             return;
           }
-          for (const ev of events) send(ev);
+          for (const ev of events) {
+            send(ev);
+            if (failed !== undefined) break;
+          }
         }
+        // A handler that threw while catching up ended the watch: it must not go live.
+        if (failed !== undefined || signal.aborted) return;
         rc.watchers.add(watcher);
       };
       // A resourceVersion the cache has not applied yet (a write a moment ago): wait for it, as the HTTP watch does.
@@ -224,7 +241,7 @@ export class LocalClient implements ApiClient {
       this.ns(r, namespace),
       name,
       (current) => applyPatch({ contentType: CONTENT_TYPES[type], original: current, patch: deepCopy(patch), schema: patchSchemaFor(served, r.kind) }) as KObject,
-      { ctx: this.ctx(), ...(subresource ? { subresource } : {}) },
+      { ctx: this.ctx(), ...(subresource ? { subresource } : {}), ...pinned(patch) },
     );
     return deepCopy(res.obj);
   }

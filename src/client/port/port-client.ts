@@ -11,7 +11,7 @@
 import type { KObject } from '../../api/object.js';
 import type { ResourceInfo } from '../../api/resources.js';
 import type { ApiClient, DeleteOptions, ListOptions, ListResult, PatchType, WatchEvent, WatchOptions } from '../api-client.js';
-import { fromWire, Outbox, refOf, type Call, type CallArgs, type CallOp, type ListText, type MessageSink, type ToClient, type ToHost } from './port-protocol.js';
+import { fromWire, Outbox, refOf, toWire, type Call, type CallArgs, type CallOp, type ListText, type MessageSink, type ToClient, type ToHost } from './port-protocol.js';
 
 interface Pending {
   resolve(v: unknown): void;
@@ -31,7 +31,8 @@ export class PortClient implements ApiClient {
   private readonly watches = new Map<number, Watching>();
 
   constructor(sink: MessageSink) {
-    this.out = new Outbox(sink);
+    // A call or watch whose arguments cannot be cloned fails here.
+    this.out = new Outbox<ToHost>(sink, (m, err) => this.receive([{ k: 'err', id: m.id, e: toWire(err) }]));
   }
 
   /** Handles one batch the host sent. */

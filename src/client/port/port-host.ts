@@ -24,11 +24,19 @@ export class PortHost {
     private readonly client: LocalClient,
     sink: MessageSink,
   ) {
-    this.out = new Outbox(sink);
+    // A result that cannot be cloned (none should: API objects are JSON) fails its call instead.
+    this.out = new Outbox<ToClient>(sink, (m, err) => {
+      try {
+        sink.postMessage([{ k: 'err', id: m.id, e: toWire(err) }]);
+      } catch {
+        // the port is closed: nobody is waiting
+      }
+    });
   }
 
   /** Handles one batch the client sent. */
   receive(batch: ToHost[]): void {
+    if (this.closed) return;
     for (const m of batch) {
       if (m.k === 'call') void this.call(m);
       else if (m.k === 'watch') this.watch(m.id, m.r, m.opts);

@@ -75,7 +75,11 @@ export class Outbox<T> {
   private batch: T[] = [];
   private scheduled = false;
 
-  constructor(private readonly sink: MessageSink) {}
+  constructor(
+    private readonly sink: MessageSink,
+    /** a message that could not be cloned: the sender answers its call or watch with this error */
+    private readonly unsendable: (m: T, err: unknown) => void,
+  ) {}
 
   put(m: T): void {
     this.batch.push(m);
@@ -89,6 +93,17 @@ export class Outbox<T> {
     if (this.batch.length === 0) return;
     const out = this.batch;
     this.batch = [];
-    this.sink.postMessage(out);
+    try {
+      this.sink.postMessage(out);
+    } catch (err) {
+      // Something in the batch cannot be cloned: send the rest one by one; the one that fails becomes its call's error.
+      for (const m of out) {
+        try {
+          this.sink.postMessage([m]);
+        } catch {
+          this.unsendable(m, err);
+        }
+      }
+    }
   }
 }

@@ -184,6 +184,11 @@ export class Scheduler {
     for (const key of [...this.waiting.keys()]) this.cancelWait(key);
   }
 
+  /** Resolves once the binding cycles in flight have ended (their events recorded): call after stop(). */
+  async idle(): Promise<void> {
+    while (this.binding.size > 0) await Promise.allSettled([...this.binding]);
+  }
+
   private armRetry(): void {
     if (this.stopped) return;
     this.timer = this.clock.setTimeout(() => {
