@@ -143,6 +143,17 @@ describe('kubectl against hale', () => {
     assert.equal(d.spec.replicas, 4);
   });
 
+  it('patch --subresource=status naming a stale resourceVersion is a Conflict; the current one applies', async () => {
+    const svc = await json('get', 'svc', 'web', '-n', 'shop');
+    const condition = { type: 'Probed', status: 'True', reason: 'Test', message: '', lastTransitionTime: '2026-01-01T00:00:00Z' };
+    const stale = await hale.kubectl(['patch', 'svc', 'web', '-n', 'shop', '--subresource=status', '--type=merge', '-p', JSON.stringify({ metadata: { resourceVersion: '1' }, status: { conditions: [condition] } })]);
+    assert.notEqual(stale.code, 0);
+    assert.match(stale.stderr, /Conflict|has been modified/);
+    assert.equal((await json('get', 'svc', 'web', '-n', 'shop')).status.conditions, undefined, 'nothing written');
+    await k('patch', 'svc', 'web', '-n', 'shop', '--subresource=status', '--type=merge', '-p', JSON.stringify({ metadata: { resourceVersion: svc.metadata.resourceVersion }, status: { conditions: [condition] } }));
+    assert.deepEqual((await json('get', 'svc', 'web', '-n', 'shop')).status.conditions, [condition]);
+  });
+
   it('diff shows a pending change and exits 1; no change exits 0', async () => {
     const same = await hale.kubectl(['diff', '-f', join(fixtures, 'app-edited.yaml')]);
     // The live deployment differs (image, replicas, labels from earlier steps), so diff reports it.

@@ -20,6 +20,7 @@ import { buildFilter, exactIndexedField } from '../selection.js';
 import { serveWatch } from '../watch-stream.js';
 import { dryRunOf, deleteOptionsOf, int64Param } from './params.js';
 import { sendList, sendObject, tableOf, includeObjectOf } from './render.js';
+import { pinnedRvOfPatch } from '../patch/pinned-rv.js';
 import type { WatchMetrics } from './watch-metrics.js';
 import { deepCopy } from '../../machinery/deep-copy.js';
 
@@ -189,11 +190,4 @@ function sendInitialEventsOf(query: URLSearchParams): boolean {
     throw badRequest('sendInitialEvents is forbidden for watch unless resourceVersionMatch is set to NotOlderThan and allowWatchBookmarks is true');
   }
   return true;
-}
-
-/** A patch that names metadata.resourceVersion pins the write to it (kubectl diff, apply --resource-version). */
-function pinnedRvOfPatch(patch: unknown): string | undefined {
-  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return undefined;
-  const m = (patch as { metadata?: { resourceVersion?: unknown } }).metadata;
-  return typeof m?.resourceVersion === 'string' && m.resourceVersion !== '' ? m.resourceVersion : undefined;
 }

@@ -22,6 +22,7 @@ import { createToken } from '../subresources/token-request.js';
 import type { ServiceAccountTokens } from '../auth/service-account-token.js';
 import { dryRunOf, deleteOptionsOf } from './params.js';
 import { sendObject } from './render.js';
+import { pinnedRvOfPatch } from '../patch/pinned-rv.js';
 import { responseFormat } from '../negotiate.js';
 
 export interface LogRequest {
@@ -105,6 +106,7 @@ async function status(c: Ctx): Promise<void> {
     const ct = mediaType(c.req.headers['content-type']);
     if (ct === 'application/apply-patch+yaml') throw new ApiError(415, 'UnsupportedMediaType', 'server-side apply is not supported by hale yet: use client-side `kubectl apply`');
     const patch = decodePatch(await readBody(c.req));
+    pinned = pinnedRvOfPatch(patch);
     mutate = (cur) => applyPatch({ contentType: ct, original: cur, patch, schema: patchSchemaFor(served, r.kind) }) as KObject;
   } else throw methodNotAllowed();
   const result = await registry.update(r, ns(c), info.name, mutate, { ctx: c.ctx, subresource: 'status', replaces: info.verb === 'update', ...(pinned ? { pinnedRv: pinned } : {}) });

@@ -23,6 +23,7 @@ import { ApiError } from '../../machinery/errors.js';
 import { applyStage, plan, type Profile, type Stage } from '../lifecycle/index.js';
 import type { SimNode } from './sim-node.js';
 import type { WriteLimit } from '../../lib/async/write-limit.js';
+import { statusPatch } from './status-patch.js';
 
 export const BY_NODE = 'node';
 
@@ -146,7 +147,7 @@ export class PodDriver {
     try {
       await this.d.limit.run(async () => {
         if (outcome.delete) await node.api.delete(PODS, ns, name, { gracePeriodSeconds: 0, preconditions: { uid } });
-        else if (outcome.status) await node.api.update(PODS, { ...pod, status: outcome.status }, 'status');
+        else if (outcome.status) await node.api.patch(PODS, ns, name, 'merge', statusPatch(pod, outcome.status), 'status');
       });
     } catch (err) {
       if (allocated) node.ips?.release(uid, podIP);
