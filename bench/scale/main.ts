@@ -10,7 +10,7 @@ import { machineLine } from '../support/machine.js';
 import { writeSection } from '../support/results.js';
 import { availableParallelism } from 'node:os';
 import { table } from '../support/stats.js';
-import { runScale, type ScaleStep, type StepResult } from './scenario.js';
+import { SIM_NICE, runScale, type ScaleStep, type StepResult } from './scenario.js';
 
 function parseSteps(text: string): ScaleStep[] {
   return text.split(',').map((s) => {
@@ -60,7 +60,7 @@ async function report(results: StepResult[], planned: ScaleStep[], started: numb
   const minutes = ((Date.now() - started) / 60_000).toFixed(0);
   await writeSection(
     'scale',
-    `## scale\n\n\`npm run bench:scale\` — ${machineLine()}; ${minutes} min. One \`hale server\` (SQLite) and simulated nodes in \`hale sim\` processes (Lease renewed every 10 s, duration 40 s, as Kubernetes), all on this machine; one Deployment scaled up step by step (pods request 10m CPU / 16Mi); the client (this process) counts pods from one watch. "Ready elsewhere": 10 nodes (the fullest) stop heartbeating; seconds until as many pods as the Deployment wants are Ready on other nodes — the node is declared Unknown after its 40 s lease, its pods evicted 2 s later (hale's default toleration).\n\n${sizes}\n\nCPU per new pod (ms, user + system, from the scale-up until all Ready; /proc) by process — what bounds pods/s on this machine once its cores are busy:\n\n${cpu}\n\nWhere "Ready elsewhere" goes, in seconds after the heartbeats stopped (first and last pod of each stage; client receipt times): the lost nodes' pods turn NotReady (node Unknown), are evicted (deletionTimestamp), and their replacements are created, bound and Ready:\n\n${stages}\n\nAPI latency under the nodes' steady heartbeats (4 concurrent clients; list nodes with 2):\n\n${api}\n\n${lines.join('\n\n')}\n`,
+    `## scale\n\n\`npm run bench:scale\` — ${machineLine()}; ${minutes} min. One \`hale server\` (SQLite) and simulated nodes in \`hale sim\` processes (Lease renewed every 10 s, duration 40 s, as Kubernetes), all on this machine — the sims at nice ${SIM_NICE}: they stand in for other machines, so they get the CPU the control plane leaves rather than a share of it (their CPU is in the table below all the same); one Deployment scaled up step by step (pods request 10m CPU / 16Mi); the client (this process) counts pods from one watch. "Ready elsewhere": 10 nodes (the fullest) stop heartbeating; seconds until as many pods as the Deployment wants are Ready on other nodes — the node is declared Unknown after its 40 s lease, its pods evicted 2 s later (hale's default toleration).\n\n${sizes}\n\nCPU per new pod (ms, user + system, from the scale-up until all Ready; /proc) by process — what bounds pods/s on this machine once its cores are busy:\n\n${cpu}\n\nWhere "Ready elsewhere" goes, in seconds after the heartbeats stopped (first and last pod of each stage; client receipt times): the lost nodes' pods turn NotReady (node Unknown), are evicted (deletionTimestamp), and their replacements are created, bound and Ready:\n\n${stages}\n\nAPI latency under the nodes' steady heartbeats (4 concurrent clients; list nodes with 2):\n\n${api}\n\n${lines.join('\n\n')}\n`,
   );
 }
 

@@ -73,6 +73,8 @@ function cpuNow(server: number, sims: number[]): { serverMain: number; server: n
 }
 
 const NAMESPACE = 'scale';
+/** the nice value of the `hale sim` processes */
+export const SIM_NICE = 10;
 const DEPLOYMENT = 'scale';
 
 function deployment(replicas: number): unknown {
@@ -113,7 +115,8 @@ export async function runScale(o: ScaleOptions): Promise<StepResult[]> {
     for (const step of o.steps) {
       if (step.nodes > nodes) {
         const t = wallMs();
-        sims.push(await startSim({ url: hale.url, dataDir: hale.dataDir, nodes: step.nodes - nodes, prefix: 'sim', firstIndex: nodes, ...(o.simArgs ? { args: o.simArgs } : {}) }));
+        // The simulated nodes stand in for other machines: they run niced, on the CPU the control plane leaves.
+        sims.push(await startSim({ url: hale.url, dataDir: hale.dataDir, nodes: step.nodes - nodes, prefix: 'sim', firstIndex: nodes, nice: SIM_NICE, ...(o.simArgs ? { args: o.simArgs } : {}) }));
         say(`${step.nodes - nodes} simulated nodes joined in ${((wallMs() - t) / 1000).toFixed(1)} s`);
         nodes = step.nodes;
       }

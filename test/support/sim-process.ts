@@ -14,10 +14,27 @@ export interface SimProcess {
   stop(): Promise<void>;
 }
 
-export async function startSim(o: { url: string; dataDir: string; nodes: number; prefix: string; firstIndex?: number; args?: string[] }): Promise<SimProcess> {
+export interface SimOptions {
+  url: string;
+  dataDir: string;
+  nodes: number;
+  prefix: string;
+  firstIndex?: number;
+  args?: string[];
+  /**
+   * Run the sim (every thread of it) at this nice value (coreutils `nice`):
+   * its nodes stand in for other machines, so on one machine it gets the CPU
+   * the control plane leaves instead of taking a share of it.
+   */
+  nice?: number;
+}
+
+export async function startSim(o: SimOptions): Promise<SimProcess> {
   const token = (await readFile(join(o.dataDir, 'node-token'), 'utf8')).trim();
   const args = [HALE_BIN, 'sim', '--server', o.url, '--token', token, '--nodes', String(o.nodes), '--prefix', o.prefix, '--first-index', String(o.firstIndex ?? 0), ...(o.args ?? [])];
-  const proc = spawn(process.execPath, ['--max-old-space-size=8192', ...HALE_NODE_FLAGS, ...args], { env: { ...process.env, HALE_LOG_LEVEL: process.env.HALE_LOG_LEVEL ?? 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const node = [process.execPath, '--max-old-space-size=8192', ...HALE_NODE_FLAGS, ...args];
+  const [cmd, ...argv] = o.nice ? ['nice', '-n', String(o.nice), ...node] : node;
+  const proc = spawn(cmd!, argv, { env: { ...process.env, HALE_LOG_LEVEL: process.env.HALE_LOG_LEVEL ?? 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-16_000)));
   await new Promise<void>((resolveReady, reject) => {
