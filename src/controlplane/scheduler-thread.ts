@@ -40,7 +40,6 @@ export interface SchedulerThreadOptions {
 
 export class SchedulerThread {
   private worker: Worker | undefined;
-  private host: PortHost | undefined;
   private stopping = false;
   private restartTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
@@ -59,7 +58,6 @@ export class SchedulerThread {
     const data: SchedulerWorkerData = { port: port2, log: { level: this.opts.log.level, bindings: this.opts.log.bindings() } };
     const worker = new Worker(WORKER, { workerData: data, transferList: [port2] });
     this.worker = worker;
-    this.host = host;
     this.startedAt = this.lastPong = Date.now();
     worker.on('message', (m: unknown) => {
       if (m === 'pong') this.lastPong = Date.now();
