@@ -45,10 +45,11 @@ export class SchedulerThread {
   private pingTimer: NodeJS.Timeout | undefined;
   private lastPong = 0;
   private startedAt = 0;
+  private readonly firstRestartMs: number;
   private restartMs: number;
 
   constructor(private readonly opts: SchedulerThreadOptions) {
-    this.restartMs = opts.restartMs ?? 1_000;
+    this.firstRestartMs = this.restartMs = opts.restartMs ?? 1_000;
   }
 
   start(): void {
@@ -70,8 +71,7 @@ export class SchedulerThread {
       this.worker = undefined;
       clearInterval(this.pingTimer);
       if (this.stopping) return;
-      const first = this.opts.restartMs ?? 1_000;
-      if (Date.now() - this.startedAt >= STABLE_MS) this.restartMs = first;
+      if (Date.now() - this.startedAt >= STABLE_MS) this.restartMs = this.firstRestartMs;
       const restartMs = this.restartMs;
       this.restartMs = Math.min(restartMs * 2, MAX_RESTART_MS);
       this.opts.log.warn({ code, restartMs }, 'scheduler thread exited; starting it again');

@@ -45,7 +45,7 @@ export class PortClient implements ApiClient {
           w.onEvent({ type: m.t, object: JSON.parse(m.j) as KObject });
         } catch (err) {
           // As the in-process watch: a handler that throws ends the watch with its error.
-          this.endWatch(m.id);
+          this.watches.delete(m.id);
           this.out.put({ k: 'unwatch', id: m.id });
           w.reject(err instanceof Error ? err : new Error(String(err)));
         }
@@ -60,14 +60,10 @@ export class PortClient implements ApiClient {
       }
       const w = this.watches.get(m.id);
       if (!w) continue;
-      this.endWatch(m.id);
+      this.watches.delete(m.id);
       if (m.k === 'err') w.reject(fromWire(m.e));
       else w.resolve();
     }
-  }
-
-  private endWatch(id: number): void {
-    this.watches.delete(id);
   }
 
   private call<K extends CallOp>(op: K, r: ResourceInfo, args: CallArgs<K>): Promise<unknown> {
@@ -94,7 +90,7 @@ export class PortClient implements ApiClient {
       const done = (): void => signal.removeEventListener('abort', abort);
       const abort = (): void => {
         if (!this.watches.has(id)) return;
-        this.endWatch(id);
+        this.watches.delete(id);
         this.out.put({ k: 'unwatch', id });
         done();
         resolve();

@@ -1,7 +1,7 @@
 // The messages between a PortClient (in a worker thread) and the PortHost
 // serving it (in the API server's thread), over one MessagePort. Both sides
 // send arrays of messages, gathered over one event-loop turn: a scheduling
-// slice that binds 64 pods is one message, not 64.
+// slice that binds a hundred pods is one message, not a hundred.
 //
 // Objects travel by structured clone, except what the watch cache already
 // holds as text (list items, watch events): those go as JSON and are parsed

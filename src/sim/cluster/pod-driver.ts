@@ -2,9 +2,10 @@
 // pod it plans the next stage (the first whose selector matches), arms one
 // timer for the stage's delay, and when it fires re-plans against the latest
 // cached pod: only a stage that still applies is carried out. A status write
-// is a compare-and-swap on the pod's resourceVersion (PUT status), a delete
-// carries the pod's uid as precondition, so a pod changed or replaced meanwhile
-// is never written from stale state: its next watch event plans afresh.
+// is a compare-and-swap on the pod's resourceVersion (a merge patch pinned to
+// it, status-patch.ts), a delete carries the pod's uid as precondition, so a
+// pod changed or replaced meanwhile is never written from stale state: its
+// next watch event plans afresh.
 //
 // A planned status equal to the pod's (as the API server's Go types see it:
 // an absent field equals its zero value) is not written: nothing changes.
