@@ -124,7 +124,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     cache,
     clock,
     validator: kindValidator,
-    admission: [namespaceLifecycle(store), defaultTolerationSeconds({ notReadySeconds: opts.defaultNotReadyTolerationSeconds, unreachableSeconds: opts.defaultUnreachableTolerationSeconds }), serviceAllocation({ store, cidr: opts.serviceCidr ?? '10.43.0.0/16' }), defaultStorageClass(store), storageObjectInUseProtection(), nodePasswordCleanup((): Registry => registry), nodePoolExecAdmission(), ...(opts.admission ?? [])],
+    admission: [namespaceLifecycle(store, cache), defaultTolerationSeconds({ notReadySeconds: opts.defaultNotReadyTolerationSeconds, unreachableSeconds: opts.defaultUnreachableTolerationSeconds }), serviceAllocation({ store, cidr: opts.serviceCidr ?? '10.43.0.0/16' }), defaultStorageClass(store), storageObjectInUseProtection(), nodePasswordCleanup((): Registry => registry), nodePoolExecAdmission(), ...(opts.admission ?? [])],
     reportError: errLog,
   });
   const cascade = installCascade(registry, errLog);

@@ -91,12 +91,21 @@ export class Informer {
     }
   }
 
+  /** An update: filed under the same values (the usual case), the object only takes the old one's place. */
+  private refile(idx: { fn: IndexFn; map: Map<string, Map<string, KObject>> }, key: string, old: KObject, obj: KObject): void {
+    const was = idx.fn(old);
+    const now = idx.fn(obj);
+    if (was.length !== now.length || was.some((v, i) => v !== now[i])) this.unfile(idx, key, old);
+    this.file(idx, key, obj);
+  }
+
   /** Keeps the cache and every index in step: the one place `items` changes. */
   private store(key: string, obj: KObject | undefined): KObject | undefined {
     const old = this.items.get(key);
     for (const idx of this.indexes.values()) {
-      if (old) this.unfile(idx, key, old);
-      if (obj) this.file(idx, key, obj);
+      if (old && obj) this.refile(idx, key, old, obj);
+      else if (old) this.unfile(idx, key, old);
+      else if (obj) this.file(idx, key, obj);
     }
     if (obj) this.items.set(key, obj);
     else this.items.delete(key);

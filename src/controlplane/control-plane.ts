@@ -67,7 +67,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
   const serviceAccounts = serviceAccountAdmission({
     getServiceAccount: async (ns, name) => {
       try {
-        return await api!.registry.get(findResource('', 'v1', 'serviceaccounts')!, ns, name);
+        return await api!.registry.getCached(findResource('', 'v1', 'serviceaccounts')!, ns, name);
       } catch (err) {
         if (err instanceof ApiError && err.code === 404) return undefined;
         throw err;

@@ -116,7 +116,7 @@ export async function handleResource(o: { deps: ResourceHandlerDeps; req: Incomi
       const pinned = obj.metadata.resourceVersion;
       const result = await registry.update(r, ns, info.name, () => deepCopy(obj), {
         ctx,
-        replaces: true,
+        pure: true,
         ...(pinned ? { pinnedRv: pinned } : {}),
         createIfMissing: () => {
           const c = deepCopy(obj);
@@ -141,7 +141,7 @@ export async function handleResource(o: { deps: ResourceHandlerDeps; req: Incomi
       const result = await registry.update(r, ns, info.name, (current) => {
         const patched = applyPatch({ contentType, original: current, patch, schema: patchSchemaFor(served, r.kind) }) as KObject;
         return decodeObject({ resource: r, apiVersion: served, kind: r.kind, value: patched, text: undefined, validation, warnings: ctx.warnings });
-      }, { ctx, ...(pinned ? { pinnedRv: pinned } : {}) });
+      }, { ctx, pure: true, ...(pinned ? { pinnedRv: pinned } : {}) });
       addWarnings(res, ctx.warnings);
       sendObject(res, 200, r, result.obj, table, query);
       return;

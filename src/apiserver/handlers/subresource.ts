@@ -109,7 +109,7 @@ async function status(c: Ctx): Promise<void> {
     pinned = pinnedRvOfPatch(patch);
     mutate = (cur) => applyPatch({ contentType: ct, original: cur, patch, schema: patchSchemaFor(served, r.kind) }) as KObject;
   } else throw methodNotAllowed();
-  const result = await registry.update(r, ns(c), info.name, mutate, { ctx: c.ctx, subresource: 'status', replaces: info.verb === 'update', ...(pinned ? { pinnedRv: pinned } : {}) });
+  const result = await registry.update(r, ns(c), info.name, mutate, { ctx: c.ctx, subresource: 'status', pure: true, ...(pinned ? { pinnedRv: pinned } : {}) });
   addWarnings(c.res, c.ctx.warnings);
   sendObject(c.res, 200, r, result.obj, false, c.query);
 }
@@ -141,7 +141,7 @@ async function binding(c: Ctx): Promise<void> {
   c.ctx.dryRun = dryRunOf(c.query);
   const b = await readObject(c, 'v1', 'Binding');
   if (b.metadata.name && b.metadata.name !== c.info.name) throw badRequest(`the name of the object (${b.metadata.name}) does not match the name on the URL (${c.info.name})`);
-  await c.registry.update(c.resource, ns(c), c.info.name, (cur) => bindPod(cur, b), { ctx: c.ctx, subresource: 'binding' });
+  await c.registry.update(c.resource, ns(c), c.info.name, (cur) => bindPod(cur, b), { ctx: c.ctx, subresource: 'binding', pure: true });
   sendJson(c.res, 201, successStatus());
 }
 

@@ -79,8 +79,34 @@ describe('applyPatch: original is never mutated', () => {
       assert.notDeepEqual(got, original);
       assert.notEqual(got.metadata, original.metadata, 'no shared subtrees');
     });
+    // The registry hands a patch the watch cache's frozen object itself (a pure update): the
+    // patch must work on it, and nothing of it may end up in the result the registry goes on to change.
+    it(`${contentType}: a frozen original gives a result with nothing frozen in it`, () => {
+      const original = freezeAll(pod());
+      const got = applyPatch({ contentType, original, patch: structuredClone(patch), schema });
+      assert.equal(firstFrozen(got), undefined);
+    });
   }
 });
+
+function freezeAll<T>(v: T): T {
+  if (typeof v === 'object' && v !== null) {
+    for (const k of Object.keys(v)) freezeAll((v as Record<string, unknown>)[k]);
+    Object.freeze(v);
+  }
+  return v;
+}
+
+/** The path of the first frozen object or array in `v`, if any. */
+function firstFrozen(v: unknown, path = ''): string | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  if (Object.isFrozen(v)) return path || '/';
+  for (const k of Object.keys(v)) {
+    const found = firstFrozen((v as Record<string, unknown>)[k], `${path}/${k}`);
+    if (found) return found;
+  }
+  return undefined;
+}
 
 describe('applyPatch: prototype safety', () => {
   it('a `__proto__` key in a merge or strategic patch is stored as data, never as a prototype', () => {

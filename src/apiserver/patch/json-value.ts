@@ -37,9 +37,14 @@ export function getField(obj: JsonObject, key: string): unknown {
   return hasField(obj, key) ? obj[key] : undefined;
 }
 
-/** Writes an own enumerable data property, even for `__proto__`. */
+/**
+ * Writes an own enumerable data property, even for `__proto__`. Only that key
+ * needs defineProperty (an assignment to it sets the prototype); every other
+ * key is assigned, which keeps the object's fast shape.
+ */
 export function setField(obj: JsonObject, key: string, value: unknown): void {
-  Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+  else obj[key] = value;
 }
 
 export function deleteField(obj: JsonObject, key: string): void {
@@ -55,7 +60,8 @@ function cloneValue(value: unknown): unknown {
   if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : cloneValue(v)));
   if (isJsonObject(value)) {
     const out: JsonObject = {};
-    for (const key of Object.keys(value)) {
+    // for…in: JSON objects inherit nothing enumerable, and it allocates no key array.
+    for (const key in value) {
       const v = value[key];
       if (v !== undefined) setField(out, key, cloneValue(v));
     }

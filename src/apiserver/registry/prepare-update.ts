@@ -24,10 +24,11 @@ export function prepareUpdate(r: ResourceInfo, o: { desired: KObject; current: K
     const scheduled = ((desired.status ?? {}) as { conditions?: { type: string }[] }).conditions?.find((c) => c.type === 'PodScheduled');
     if (scheduled) {
       const st = { ...((next.status ?? {}) as { conditions?: { type: string }[] }) };
-      st.conditions = [...(st.conditions ?? []).filter((c) => c.type !== 'PodScheduled'), scheduled];
+      st.conditions = [...(st.conditions ?? []).filter((c) => c.type !== 'PodScheduled'), clone(scheduled)];
       next.status = st;
     }
-    if (desired.metadata.annotations) next.metadata.annotations = desired.metadata.annotations;
+    // `desired` may share objects with `current` (a pure binding): what is taken from it is copied.
+    if (desired.metadata.annotations) next.metadata.annotations = clone(desired.metadata.annotations);
     return next;
   }
   if (sub === 'status' || sub === 'finalize') {

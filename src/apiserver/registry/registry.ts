@@ -161,6 +161,16 @@ export class Registry {
     return this.decode(r, kv);
   }
 
+  /**
+   * A read as Kubernetes' listers give it, for admission: the watch cache's
+   * object when the cache holds the key (frozen: read it, never change it),
+   * else the store's (an object written a moment ago). It may trail the store
+   * by the events the cache has yet to apply.
+   */
+  async getCached(r: ResourceInfo, namespace: string, name: string): Promise<KObject> {
+    return this.cachedCurrent(r, objectKey(r, namespace, name))?.current ?? this.get(r, namespace, name);
+  }
+
   /** Sets apiVersion/kind of the served version (storage may hold another group's, e.g. events). */
   withTypeMeta(r: ResourceInfo, obj: KObject): KObject {
     obj.apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
@@ -291,8 +301,13 @@ export class Registry {
       subresource?: string;
       pinnedRv?: string;
       createIfMissing?: (() => KObject) | undefined;
-      /** `mutate` only returns the desired object and never reads or changes its argument (a PUT): it gets no private copy */
-      replaces?: boolean;
+      /**
+       * `mutate` never changes its argument (a PUT ignores it, a patch or a
+       * binding builds a new object from it): it gets the current object
+       * itself, not a private copy. Objects from the watch cache are frozen,
+       * so a mutation that breaks this promise throws instead of corrupting them.
+       */
+      pure?: boolean;
     },
   ): Promise<{ obj: KObject; created: boolean }> {
     const key = objectKey(r, namespace, name);
@@ -379,13 +394,13 @@ export class Registry {
     name: string,
     current: KObject,
     mutate: UpdateFn,
-    opts: { ctx: RequestContext; subresource?: string; pinnedRv?: string; replaces?: boolean },
+    opts: { ctx: RequestContext; subresource?: string; pinnedRv?: string; pure?: boolean },
   ): Promise<{ next: KObject; req: AdmissionRequest; admitted: AdmissionPlugin[] }> {
     const sub = opts.subresource ?? '';
     if (opts.pinnedRv !== undefined && opts.pinnedRv !== '' && opts.pinnedRv !== current.metadata.resourceVersion) {
       throw conflict(q(r, name));
     }
-    const desired = await mutate(opts.replaces ? current : clone(current));
+    const desired = await mutate(opts.pure ? current : clone(current));
     const next = prepareUpdate(r, { desired, current, subresource: sub });
     // A Service changing type sheds the fields only the old type had (nodePorts, clusterIP for ExternalName).
     if (!sub && r.plural === 'services' && !r.group) dropServiceTypeDependentFields(next, current);

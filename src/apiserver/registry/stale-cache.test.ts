@@ -97,7 +97,7 @@ describe('registry updates with a watch cache that lags the store', () => {
 
   it('a PUT that may create (a Lease) creates what the store deleted though the cache still holds it', async () => {
     assert.ok(stale.latestEntry('/registry/leases.coordination.k8s.io/default/l1'));
-    const { obj, created } = await lagging.update(leases, 'default', 'l1', () => lease('l1', 'b'), { ctx, replaces: true, createIfMissing: () => lease('l1', 'b') });
+    const { obj, created } = await lagging.update(leases, 'default', 'l1', () => lease('l1', 'b'), { ctx, pure: true, createIfMissing: () => lease('l1', 'b') });
     assert.equal(created, true);
     assert.equal((obj.spec as { holderIdentity: string }).holderIdentity, 'b');
   });

@@ -3,7 +3,6 @@
 
 import type { KObject } from '../../api/object.js';
 import { ApiError, badRequest } from '../../machinery/errors.js';
-import { deepCopy } from '../../machinery/deep-copy.js';
 
 /** `now` is the RFC 3339 time of the binding: PodScheduled turns True then, as kube-apiserver's assignPod does. */
 export function bindPod(pod: KObject, binding: KObject, now: string = new Date().toISOString().replace(/\.\d+Z$/, 'Z')): KObject {
@@ -18,14 +17,13 @@ export function bindPod(pod: KObject, binding: KObject, now: string = new Date()
   if (spec.nodeName) {
     throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on pods/binding "${m.name}": pod ${m.name} is already assigned to node "${spec.nodeName}"`, { name: m.name!, kind: 'pods/binding' });
   }
-  const next = deepCopy(pod);
-  next.spec = { ...((next.spec ?? {}) as object), nodeName: target.name };
-  const status = { ...((next.status ?? {}) as { conditions?: { type: string }[] }) };
+  // A new object that shares what it does not change with `pod` (which may be frozen): the
+  // registry's binding strategy copies the current pod and takes only these three changes.
+  const status = { ...((pod.status ?? {}) as { conditions?: { type: string }[] }) };
   const conditions = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
   conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now } as { type: string });
   status.conditions = conditions;
-  next.status = status;
   const bm = binding.metadata ?? {};
-  if (bm.annotations) next.metadata.annotations = { ...(next.metadata.annotations ?? {}), ...bm.annotations };
-  return next;
+  const metadata = bm.annotations ? { ...m, annotations: { ...(m.annotations ?? {}), ...bm.annotations } } : m;
+  return { ...pod, metadata, spec: { ...spec, nodeName: target.name }, status };
 }

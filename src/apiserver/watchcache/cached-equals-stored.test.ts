@@ -30,7 +30,7 @@ test('cached objects equal the stored text', async () => {
       () => t.registry.update(PODS, 'default', 'p', (cur) => ({ ...cur, status: { ...(cur.status as object), phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } }), { ctx, subresource: 'status' }),
       () => t.registry.update(PODS, 'default', 'p', (cur) => bindPod(cur, { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'p' }, target: { kind: 'Node', name: 'n1' } }), { ctx, subresource: 'binding' }),
       () => t.registry.create(CONFIGMAPS, 'default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data: { k: 'v' } }, ctx),
-      () => t.registry.update(CONFIGMAPS, 'default', 'cm', () => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data: { k: 'w', n: '' } }), { ctx, replaces: true }),
+      () => t.registry.update(CONFIGMAPS, 'default', 'cm', () => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data: { k: 'w', n: '' } }), { ctx, pure: true }),
       () => t.registry.delete(CONFIGMAPS, 'default', 'cm', {}, ctx),
     ];
     for (const w of writes) await w();

@@ -200,7 +200,7 @@ export class LocalClient implements ApiClient {
     const name = obj.metadata.name ?? '';
     if (subresource === 'binding' && r.plural === 'pods') {
       const b = deepCopy(obj);
-      await this.registry.update(r, ns, name, (cur) => bindPod(cur, b), { ctx, subresource: 'binding' });
+      await this.registry.update(r, ns, name, (cur) => bindPod(cur, b), { ctx, subresource: 'binding', pure: true });
       // As over HTTP: a binding answers with a Status, not the pod.
       return successStatus() as KObject;
     }
@@ -226,7 +226,7 @@ export class LocalClient implements ApiClient {
     const desired = { ...obj, apiVersion: obj.apiVersion ?? groupVersion(r), kind: obj.kind ?? r.kind };
     const res = await this.registry.update(r, ns, name, () => deepCopy(desired), {
       ctx,
-      replaces: true,
+      pure: true,
       ...(subresource ? { subresource } : {}),
       ...(pinned ? { pinnedRv: pinned } : {}),
     });
@@ -241,7 +241,7 @@ export class LocalClient implements ApiClient {
       this.ns(r, namespace),
       name,
       (current) => applyPatch({ contentType: CONTENT_TYPES[type], original: current, patch: deepCopy(patch), schema: patchSchemaFor(served, r.kind) }) as KObject,
-      { ctx: this.ctx(), ...(subresource ? { subresource } : {}), ...pinned(patch) },
+      { ctx: this.ctx(), pure: true, ...(subresource ? { subresource } : {}), ...pinned(patch) },
     );
     return deepCopy(res.obj);
   }
