@@ -8,12 +8,14 @@
 //
 // jsonDepthError scans text once before JSON.parse, aware of strings and
 // escapes; valueDepthError measures an already-parsed value (YAML bodies,
-// patch results) without recursion.
+// patch results) by a recursion that stops one level past the bound.
 
 export const MAX_JSON_DEPTH = 1000;
 
 /** The error text for the first bracket that nests deeper than `max`, or undefined when the text stays within it. */
 export function jsonDepthError(text: string, max = MAX_JSON_DEPTH): string | undefined {
+  // Every level opens with its own character: a text no longer than `max` cannot exceed it.
+  if (text.length <= max) return undefined;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
@@ -33,14 +35,21 @@ export function jsonDepthError(text: string, max = MAX_JSON_DEPTH): string | und
 
 /** The same bound for a parsed value: an error text when objects and arrays nest deeper than `max`. */
 export function valueDepthError(value: unknown, max = MAX_JSON_DEPTH): string | undefined {
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [v, d] = stack.pop()!;
-    if (typeof v !== 'object' || v === null) continue;
-    if (d + 1 > max) return `exceeded max depth of ${max}`;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) {
-      if (typeof child === 'object' && child !== null) stack.push([child, d + 1]);
-    }
+  return deeperThan(value, max) ? `exceeded max depth of ${max}` : undefined;
+}
+
+/**
+ * True when `v` nests more than `levels` objects or arrays deep. The recursion
+ * stops one level past the bound, so it never goes deeper than `max` + 1
+ * frames (well within the stack), and it allocates nothing.
+ */
+function deeperThan(v: unknown, levels: number): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  if (levels === 0) return true;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (deeperThan(v[i], levels - 1)) return true;
+    return false;
   }
-  return undefined;
+  for (const k in v) if (deeperThan((v as Record<string, unknown>)[k], levels - 1)) return true;
+  return false;
 }

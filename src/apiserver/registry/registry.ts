@@ -33,7 +33,7 @@ import { generateName, rfc3339 } from './names.js';
 import { normalizeObject } from './normalize.js';
 import { strategyFor } from './strategy.js';
 import { prepareUpdate } from './prepare-update.js';
-import { deepEqual } from './compare.js';
+import { deepEqual } from '../../machinery/deep-equal.js';
 import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER, planDelete, readyToGo, type PropagationPolicy } from './deletion.js';
 import { dropServiceTypeDependentFields } from '../../api/defaults/service.js';
 import { needsConversion, toServed, toStorage } from '../../api/conversion/conversion.js';

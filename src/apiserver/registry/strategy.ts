@@ -5,7 +5,8 @@
 
 import type { KObject } from '../../api/object.js';
 import { resourceKey, type ResourceInfo } from '../../api/resources.js';
-import { deepEqual, specChanged } from './compare.js';
+import { specChanged } from './compare.js';
+import { deepEqual } from '../../machinery/deep-equal.js';
 
 export interface Strategy {
   /** main-resource writes keep the stored status; status writes keep everything else */

@@ -43,6 +43,7 @@ import { podsShouldBeOnNode } from './node-pods.js';
 import { effectiveTaints, nodeShouldRunDaemonPod } from './placement.js';
 import { rollingUpdateStep } from './rolling-update.js';
 import { countStatus, nextStatus } from './status.js';
+import { deepEqual } from '../../machinery/deep-equal.js';
 
 /** at most this many creates or deletes per sync (BurstReplicas) */
 export const BURST_REPLICAS = 250;
@@ -173,7 +174,7 @@ export class DaemonSetController extends QueueController {
       if (minReady > 0 && !isPodReady(old) && isPodReady(pod)) this.controller.queue.addAfter(objectKey(ds), minReady * 1000 + 1000);
       return;
     }
-    const labelsChanged = JSON.stringify(pod.metadata.labels ?? {}) !== JSON.stringify(old.metadata.labels ?? {});
+    const labelsChanged = !deepEqual(pod.metadata.labels ?? {}, old.metadata.labels ?? {});
     if (labelsChanged || refChanged) this.enqueueMatching(pod);
   }
 

@@ -33,6 +33,7 @@ import { RolloutContext } from './rollout-context.js';
 import { rolloutRolling } from './rolling.js';
 import { checkPausedConditions, isScalingEvent, syncScaling, syncStatusOnly } from './scaling.js';
 import { specOf, statusOf, type Deployment } from './types.js';
+import { deepEqual } from '../../machinery/deep-equal.js';
 
 export class DeploymentController extends QueueController {
   private readonly ctx: ControllerContext;
@@ -99,7 +100,7 @@ export class DeploymentController extends QueueController {
     const refChanged = ref?.uid !== oldRef?.uid;
     if (refChanged && oldRef) this.enqueueOwner(old);
     if (ref) return this.enqueueOwner(rs);
-    const labelsChanged = JSON.stringify(rs.metadata.labels ?? {}) !== JSON.stringify(old.metadata.labels ?? {});
+    const labelsChanged = !deepEqual(rs.metadata.labels ?? {}, old.metadata.labels ?? {});
     if (labelsChanged || refChanged) this.enqueueMatching(rs);
   }
 

@@ -35,6 +35,7 @@ import { expectedScale, type ScaleLookup } from './expected-scale.js';
 import { labelSelectorString } from './selector-string.js';
 import { DISRUPTION_TARGET, msUntilStale, podConditions } from './stale-condition.js';
 import { pdbSpecOf, pdbStatusOf, rfc3339, type PdbStatus } from '../../machinery/pdb/pdb.js';
+import { deepEqual } from '../../machinery/deep-equal.js';
 
 /** Kubernetes' disruption controller records its events as this component. */
 const EVENT_COMPONENT = 'controllermanager';
@@ -82,7 +83,7 @@ export class DisruptionController implements RunnableController {
       add: (pod) => this.podChanged(pod),
       update: (pod, old) => {
         this.podChanged(pod);
-        if (JSON.stringify(old.metadata.labels ?? {}) !== JSON.stringify(pod.metadata.labels ?? {})) this.enqueueMatching(old);
+        if (!deepEqual(old.metadata.labels ?? {}, pod.metadata.labels ?? {})) this.enqueueMatching(old);
       },
       delete: (pod) => this.enqueueMatching(pod),
     });

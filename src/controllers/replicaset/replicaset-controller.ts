@@ -43,6 +43,7 @@ import { podFromTemplate, type PodTemplate } from '../../controller/pod-template
 import { rankForDeletion } from './rank.js';
 import { PodTallies, type TallyShape } from './pod-tally.js';
 import { calculateStatus, countPods, sameStatus, type ManageFailure, type ReplicaCounts } from './status.js';
+import { deepEqual } from '../../machinery/deep-equal.js';
 
 /** at most this many creates or deletes per sync (kube-controller-manager's burstReplicas) */
 export const BURST_REPLICAS = 500;
@@ -85,7 +86,7 @@ function statusOnlyChange(rs: KObject, old: KObject): boolean {
     a.generation !== undefined &&
     a.generation === b.generation &&
     a.deletionTimestamp === b.deletionTimestamp &&
-    JSON.stringify([a.labels, a.annotations, a.ownerReferences, a.finalizers]) === JSON.stringify([b.labels, b.annotations, b.ownerReferences, b.finalizers])
+    deepEqual([a.labels, a.annotations, a.ownerReferences, a.finalizers], [b.labels, b.annotations, b.ownerReferences, b.finalizers])
   );
 }
 
@@ -180,7 +181,7 @@ export class ReplicaSetController extends QueueController {
 
   private podUpdated(pod: KObject, old: KObject): void {
     if (pod.metadata.resourceVersion === old.metadata.resourceVersion) return;
-    const labelsChanged = JSON.stringify(pod.metadata.labels ?? {}) !== JSON.stringify(old.metadata.labels ?? {});
+    const labelsChanged = !deepEqual(pod.metadata.labels ?? {}, old.metadata.labels ?? {});
     if (pod.metadata.deletionTimestamp) {
       // Graceful deletion: the pod is no longer active from this moment; a replacement may start now.
       this.podDeleted(pod);

@@ -34,6 +34,7 @@ import { StatefulPodControl } from './pod-control.js';
 import { resolveRevisions } from './revisions.js';
 import { completeRollingUpdate, statusDiffers } from './status.js';
 import { updateStatefulSet } from './update.js';
+import { deepEqual } from '../../machinery/deep-equal.js';
 
 export interface StatefulSetControllerOptions {
   /** the MaxUnavailableStatefulSet feature gate: alpha and off by default in Kubernetes 1.32 */
@@ -94,10 +95,10 @@ export class StatefulSetController extends QueueController {
 
   private podUpdated(pod: KObject, old: KObject): void {
     if (pod.metadata.resourceVersion === old.metadata.resourceVersion) return;
-    const labelsChanged = JSON.stringify(pod.metadata.labels ?? {}) !== JSON.stringify(old.metadata.labels ?? {});
+    const labelsChanged = !deepEqual(pod.metadata.labels ?? {}, old.metadata.labels ?? {});
     const ref = controllerOf(pod);
     const oldRef = controllerOf(old);
-    const refChanged = JSON.stringify(ref ?? null) !== JSON.stringify(oldRef ?? null);
+    const refChanged = !deepEqual(ref ?? null, oldRef ?? null);
     if (refChanged && oldRef) {
       const prev = this.ownerOf(old, oldRef);
       if (prev) this.controller.enqueue(objectKey(prev));

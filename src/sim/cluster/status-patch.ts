@@ -10,7 +10,7 @@
 // `null` itself cannot be written — the API drops nulls anyway.
 
 import type { KObject } from '../../api/object.js';
-import { deepEqual } from '../../apiserver/registry/compare.js';
+import { deepEqual } from '../../machinery/deep-equal.js';
 
 type Json = Record<string, unknown>;
 
