@@ -1,19 +1,22 @@
 // The scale scenario, shared by `npm run bench:scale` and the CI smoke test:
 // one `hale server` (SQLite), simulated nodes in `hale sim` child processes,
 // one Deployment. Each step adds nodes, scales the Deployment up and times it
-// until every pod is Running and Ready; then measures API latency under the
-// nodes' steady heartbeats, the server's memory and store size, and the time
-// until the pods of `failNodes` nodes whose heartbeat stopped are replaced
-// by Ready pods elsewhere (the nodes are revived afterwards).
+// until every pod is Running and Ready (the first step's rollout meets a
+// freshly started server: `repeats` times more it is scaled to 0 and up again,
+// on a warm one); then measures API latency under the nodes' steady
+// heartbeats, the server's memory and store size, and the time until the pods
+// of `failNodes` nodes whose heartbeat stopped are replaced by Ready pods
+// elsewhere (the nodes are revived afterwards).
 
 import { startHale, type HaleProcess } from '../../test/support/hale-process.js';
 import { benchClient, type BenchClient } from '../support/client.js';
 import { sleep, wallMs } from '../support/time.js';
 import { measureApi, type LatencyRow } from './api-latency.js';
-import { cpuSeconds, rssMiB, storeMiB } from './footprint.js';
+import { rssMiB, storeMiB } from './footprint.js';
 import { PodCensus } from './pod-census.js';
 import { ReplaceStages, type StageSpan } from './replace-stages.js';
 import { startSim, type SimProcess } from '../../test/support/sim-process.js';
+import { timeRollout, type Rollout } from './rollout.js';
 
 export interface ScaleStep {
   nodes: number;
@@ -26,6 +29,8 @@ export interface ScaleOptions {
   failNodes: number;
   /** seconds per API latency row; 0 skips the latency measurement */
   latencySeconds: number;
+  /** after the first step's rollout, scale the Deployment to 0 and up again this many times (default 0) */
+  repeats?: number;
   /** extra `hale sim` flags (the CI smoke shortens the leases) */
   simArgs?: string[];
   /** called with the results so far after every step (the benchmark writes them at once) */
@@ -34,15 +39,10 @@ export interface ScaleOptions {
   say?: (line: string) => void;
 }
 
-export interface StepResult {
+/** A step: its rollout (the scale-up to `pods`), then what was measured at that size. */
+export interface StepResult extends Rollout {
   nodes: number;
   pods: number;
-  /** s from the scale-up to the last pod Ready */
-  rolloutSeconds: number;
-  /** new pods / rolloutSeconds */
-  podsPerSecond: number;
-  /** s from the scale-up until every pod was bound */
-  scheduledSeconds: number;
   api: LatencyRow[];
   serverRssMiB: number;
   serverPeakMiB: number;
@@ -53,23 +53,8 @@ export interface StepResult {
   replacedPods?: number;
   /** the replacement split into its stages (first and last pod of each) */
   replaceStages?: StageSpan[];
-  /** CPU spent from the scale-up until all Ready, in ms per new pod, by process; coresBusy: all of it / wall time */
-  cpu: CpuPerPod;
-}
-
-export interface CpuPerPod {
-  serverMainMs: number;
-  serverMs: number;
-  simMs: number;
-  clientMs: number;
-  coresBusy: number;
-}
-
-/** CPU seconds so far of the server (main thread and all), the sims and this process. */
-function cpuNow(server: number, sims: number[]): { serverMain: number; server: number; sim: number; client: number } {
-  const s = cpuSeconds(server);
-  const me = process.cpuUsage();
-  return { serverMain: s.main, server: s.process, sim: sims.reduce((a, pid) => a + cpuSeconds(pid).process, 0), client: (me.user + me.system) / 1e6 };
+  /** the first step only: the same rollout again after scaling to 0, `repeats` times (the server warm) */
+  repeats: Rollout[];
 }
 
 const NAMESPACE = 'scale';
@@ -120,40 +105,37 @@ export async function runScale(o: ScaleOptions): Promise<StepResult[]> {
         say(`${step.nodes - nodes} simulated nodes joined in ${((wallMs() - t) / 1000).toFixed(1)} s`);
         nodes = step.nodes;
       }
-      const t0 = wallMs();
-      const cpu0 = cpuNow(hale.proc.pid!, sims.map((x) => x.pid));
-      if (pods === 0) await must(c, 'POST', `/apis/apps/v1/namespaces/${NAMESPACE}/deployments`, deployment(step.pods), [201]);
-      else await must(c, 'PATCH', `/apis/apps/v1/namespaces/${NAMESPACE}/deployments/${DEPLOYMENT}/scale`, { spec: { replicas: step.pods } }, [200]);
-      const timeout = Math.max(180_000, step.pods * 20);
-      const [tBound, tReady] = await Promise.all([
-        census.until(() => census.bound >= step.pods, timeout, `${step.pods} pods bound`),
-        census.until(() => census.ready >= step.pods, timeout, `${step.pods} pods Ready`),
-      ]);
-      const cpu1 = cpuNow(hale.proc.pid!, sims.map((x) => x.pid));
-      const added = step.pods - pods;
-      pods = step.pods;
-      const rolloutSeconds = (tReady - t0) / 1000;
-      const perPod = (k: keyof typeof cpu1): number => ((cpu1[k] - cpu0[k]) * 1000) / added;
-      const cpu: CpuPerPod = {
-        serverMainMs: perPod('serverMain'),
-        serverMs: perPod('server'),
-        simMs: perPod('sim'),
-        clientMs: perPod('client'),
-        coresBusy: (cpu1.server - cpu0.server + cpu1.sim - cpu0.sim + cpu1.client - cpu0.client) / ((wallMs() - t0) / 1000),
+      const from = pods;
+      const scaleTo = async (replicas: number): Promise<void> => {
+        await must(c, 'PATCH', `/apis/apps/v1/namespaces/${NAMESPACE}/deployments/${DEPLOYMENT}/scale`, { spec: { replicas } }, [200]);
       };
-      say(`${nodes} nodes / ${pods} pods: all Ready ${rolloutSeconds.toFixed(1)} s after the scale-up (${(added / rolloutSeconds).toFixed(0)} pods/s)`);
+      const createOrScale = async (): Promise<void> => {
+        if (from === 0) await must(c, 'POST', `/apis/apps/v1/namespaces/${NAMESPACE}/deployments`, deployment(step.pods), [201]);
+        else await scaleTo(step.pods);
+      };
+      const timed = (scaleUp: () => Promise<void>, base: number): Promise<Rollout> =>
+        timeRollout({ census, from: base, to: step.pods, serverPid: hale.proc.pid!, simPids: sims.map((x) => x.pid), scaleUp });
+      const first = await timed(createOrScale, from);
+      pods = step.pods;
+      say(`${nodes} nodes / ${pods} pods: all Ready ${first.rolloutSeconds.toFixed(1)} s after the scale-up (${first.podsPerSecond.toFixed(0)} pods/s)`);
+      const repeats: Rollout[] = [];
+      for (let i = 0; results.length === 0 && i < (o.repeats ?? 0); i++) {
+        await scaleTo(0);
+        await census.until(() => census.size === 0, Math.max(180_000, pods * 20), 'every pod gone after the scale-down to 0');
+        const again = await timed(() => scaleTo(pods), 0);
+        repeats.push(again);
+        say(`  again from 0 (warm, ${i + 1}/${o.repeats}): all Ready ${again.rolloutSeconds.toFixed(1)} s after the scale-up (${again.podsPerSecond.toFixed(0)} pods/s)`);
+      }
       const result: StepResult = {
         nodes,
         pods,
-        rolloutSeconds,
-        podsPerSecond: added / rolloutSeconds,
-        scheduledSeconds: (tBound - t0) / 1000,
+        ...first,
         api: [],
         serverRssMiB: NaN,
         serverPeakMiB: NaN,
         simRssMiB: NaN,
         storeMiB: NaN,
-        cpu,
+        repeats,
       };
       const perNode = census.byNode();
       if (o.latencySeconds > 0) {

@@ -99,7 +99,7 @@ program
   .option('--node-pods <n>', 'pods each node takes', '110')
   .option('--node-label <key=value>', 'extra node label (repeatable)', collect, [] as string[])
   .option('--node-taint <key=value:Effect>', 'node taint (repeatable)', collect, [] as string[])
-  .option('--write-concurrency <n>', 'API writes in flight at once', '64')
+  .option('--write-concurrency <n>', 'API writes in flight at once, all simulated nodes together', '256')
   .option('--delete-nodes-on-exit', 'delete the simulated Nodes when stopped')
   .action(async (o) => {
     await runSim(o);

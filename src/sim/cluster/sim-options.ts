@@ -59,7 +59,7 @@ export interface SimOptions {
   leaseDurationSeconds?: number;
   /** Node status report interval when nothing changes; default 5 min (the kubelet's) */
   statusReportMs?: number;
-  /** API writes in flight at once; default 64 */
+  /** API writes in flight at once, all nodes together; default 256 (each kubelet of a real cluster writes independently) */
   writeConcurrency?: number;
   node?: SimNodeTemplate;
   clock?: Clock;
@@ -125,7 +125,7 @@ export function resolveSimOptions(o: SimOptions): ResolvedSimOptions {
     leaseRenewMs,
     leaseDurationSeconds,
     statusReportMs: positive('status report interval', o.statusReportMs ?? 300_000),
-    writeConcurrency: positive('write concurrency', o.writeConcurrency ?? 64),
+    writeConcurrency: positive('write concurrency', o.writeConcurrency ?? 256),
     node: resolveNodeTemplate(t),
     clock: o.clock ?? realClock,
     log: o.log,
