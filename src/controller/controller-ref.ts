@@ -6,9 +6,18 @@
 // in spirit: a pod recreated under the same name is never adopted by mistake.
 
 import type { KObject, OwnerReference } from '../api/object.js';
-import { frozenMemo } from '../machinery/frozen-memo.js';
 
-export const controllerOf: (obj: KObject) => OwnerReference | undefined = frozenMemo((obj) => obj.metadata.ownerReferences?.find((r) => r.controller === true));
+/**
+ * The owner reference with controller=true. Not memoised: a scan of the one
+ * or two references an object has costs less than a WeakMap lookup, and a
+ * WeakMap entry for every cached object burdens every garbage collection.
+ */
+export function controllerOf(obj: KObject): OwnerReference | undefined {
+  const refs = obj.metadata.ownerReferences;
+  if (!refs) return undefined;
+  for (const r of refs) if (r.controller === true) return r;
+  return undefined;
+}
 
 export function controllerRef(owner: KObject, apiVersion: string, kind: string): OwnerReference {
   return { apiVersion, kind, name: owner.metadata.name ?? '', uid: owner.metadata.uid ?? '', controller: true, blockOwnerDeletion: true };
