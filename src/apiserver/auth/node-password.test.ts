@@ -52,6 +52,20 @@ test('the hash is salted SHA-256 and checks only its own password', () => {
   assert.equal(h1.includes(p), false, 'the password itself is never stored');
 });
 
+test('a password verified once is recognised again without a hash; others still are not, and a new hash forgets it', () => {
+  const p = newNodePassword();
+  const parsed = parseNodePasswordHash(hashNodePassword(p))!;
+  assert.equal(verifyNodePassword(parsed, p), true);
+  assert.equal(verifyNodePassword(parsed, p), true, 'the remembered password');
+  const other = newNodePassword();
+  assert.equal(verifyNodePassword(parsed, other), false, 'same length, different bytes');
+  assert.equal(verifyNodePassword(parsed, p.slice(0, -1)), false, 'a prefix');
+  assert.equal(verifyNodePassword(parsed, `${p}x`), false, 'longer');
+  const rotated = parseNodePasswordHash(hashNodePassword(other))!;
+  assert.equal(verifyNodePassword(rotated, p), false, 'the old password against the rotated hash');
+  assert.equal(verifyNodePassword(rotated, other), true);
+});
+
 test('hashes this server did not write do not verify anything', () => {
   const p = newNodePassword();
   for (const h of ['', 'sha256', `sha256$$${'A'.repeat(43)}`, `md5$c2FsdA$${'A'.repeat(43)}`, 'sha256$c2FsdA$short', p]) {
