@@ -157,7 +157,9 @@ export class SimCluster {
     const token = await simNodeToken(o.server, creds, name);
     const client = this.client(token, `hale-sim/${name}`);
     const node = new SimNode(name, ip, client, o, o.clock, o.log, template, this.client(token, `hale-sim/${name}`, this.heartbeatAgent));
-    await node.register();
+    const obj = await node.register();
+    // A node whose heartbeat was stopped (a previous run's annotation) stays silent.
+    if (obj.metadata.annotations?.[ANNOTATION_HEARTBEAT] !== 'stopped') await node.takeLease();
     this.nodes.set(name, node);
     return node;
   }

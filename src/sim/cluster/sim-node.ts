@@ -117,6 +117,19 @@ export class SimNode {
     return obj;
   }
 
+  /**
+   * Takes the node's Lease right after registering, as a kubelet does: a node
+   * that joined holds its Lease (later renewals are spread by startHeartbeat).
+   * A failure is left to the heartbeat's own renewals.
+   */
+  async takeLease(): Promise<void> {
+    try {
+      await this.lease.renew();
+    } catch (err) {
+      this.log.warn({ node: this.name, err: String(err) }, 'first lease renewal failed; the heartbeat retries');
+    }
+  }
+
   /** Starts renewing after `offsetMs` (the sim spreads its nodes' renewals over one interval). */
   startHeartbeat(offsetMs: number): void {
     if (this.heartbeating) return;
