@@ -95,6 +95,9 @@ export async function runScale(o: ScaleOptions): Promise<StepResult[]> {
   try {
     await must(c, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } }, [201]);
     await census.start(c, NAMESPACE);
+    const scaleTo = async (replicas: number): Promise<void> => {
+      await must(c, 'PATCH', `/apis/apps/v1/namespaces/${NAMESPACE}/deployments/${DEPLOYMENT}/scale`, { spec: { replicas } }, [200]);
+    };
     let nodes = 0;
     let pods = 0;
     for (const step of o.steps) {
@@ -106,9 +109,6 @@ export async function runScale(o: ScaleOptions): Promise<StepResult[]> {
         nodes = step.nodes;
       }
       const from = pods;
-      const scaleTo = async (replicas: number): Promise<void> => {
-        await must(c, 'PATCH', `/apis/apps/v1/namespaces/${NAMESPACE}/deployments/${DEPLOYMENT}/scale`, { spec: { replicas } }, [200]);
-      };
       const createOrScale = async (): Promise<void> => {
         if (from === 0) await must(c, 'POST', `/apis/apps/v1/namespaces/${NAMESPACE}/deployments`, deployment(step.pods), [201]);
         else await scaleTo(step.pods);
